@@ -1,0 +1,61 @@
+/**
+ * `npm test`: starts one real PostgreSQL (embedded, in a temporary directory; or the server named by
+ * DANGAN_TEST_DATABASE_URL), migrates a template database, then runs Node's test runner over every
+ * test file. Each test file copies the template into a database of its own.
+ */
+import { spawn } from 'node:child_process';
+import { existsSync, statSync } from 'node:fs';
+import { chmod, mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pg from 'pg';
+import { loadReferenceData } from '../src/app/reference-data.ts';
+import { createDb } from '../src/platform/db.ts';
+import { startEmbeddedPostgres, type EmbeddedHandle } from '../src/platform/embedded-postgres.ts';
+import { migrate } from '../src/platform/migrate.ts';
+import { urlFor } from '../src/platform/testing/db.ts';
+
+const TEMPLATE = 'dangan_template';
+const DEFAULT_FILES = ['src/**/*.test.ts', 'scripts/**/*.test.ts', 'e2e/**/*.test.ts'];
+
+async function main(): Promise<number> {
+  const t0 = performance.now();
+  let embedded: EmbeddedHandle | undefined;
+  let dir: string | undefined;
+  let adminUrl = process.env.DANGAN_TEST_DATABASE_URL;
+  if (!adminUrl) {
+    dir = await mkdtemp(join(tmpdir(), 'dangan-pg-'));
+    await chmod(dir, 0o755);
+    embedded = await startEmbeddedPostgres({ dataDir: dir, database: 'postgres' });
+    adminUrl = embedded.adminUrl;
+  }
+  try {
+    const admin = new pg.Client({ connectionString: adminUrl });
+    await admin.connect();
+    await admin.query(`DROP DATABASE IF EXISTS ${TEMPLATE} WITH (FORCE)`);
+    await admin.query(`CREATE DATABASE ${TEMPLATE} TEMPLATE template0 ENCODING 'UTF8' LC_COLLATE 'C.UTF-8' LC_CTYPE 'C.UTF-8'`);
+    await admin.end();
+    const db = createDb(urlFor(adminUrl, TEMPLATE), { max: 2 });
+    await migrate(db);
+    await loadReferenceData(db);
+    await db.close();
+    process.stdout.write(`# PostgreSQL ready (${embedded ? `embedded, port ${embedded.port}` : 'external'}) in ${Math.round(performance.now() - t0)} ms\n`);
+
+    const args = process.argv.slice(2);
+    // A folder argument means every test file below it.
+    const files = args.filter((a) => !a.startsWith('-')).map((a) => (existsSync(a) && statSync(a).isDirectory() ? `${a.replace(/\/$/, '')}/**/*.test.ts` : a));
+    const flags = args.filter((a) => a.startsWith('-'));
+    const child = spawn(
+      process.execPath,
+      ['--import', 'tsx', '--test', '--test-concurrency=3', '--test-timeout=300000', ...flags, ...(files.length ? files : DEFAULT_FILES)],
+      { stdio: 'inherit', env: { ...process.env, DANGAN_TEST_ADMIN_URL: adminUrl, DANGAN_TEST_TEMPLATE: TEMPLATE } },
+    );
+    for (const sig of ['SIGINT', 'SIGTERM'] as const) process.on(sig, () => child.kill(sig));
+    return await new Promise<number>((resolve) => child.on('exit', (code) => resolve(code ?? 1)));
+  } finally {
+    await embedded?.stop();
+    if (dir) await rm(dir, { recursive: true, force: true });
+  }
+}
+
+process.exitCode = await main();

@@ -1,0 +1,59 @@
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Config } from '../platform/config.ts';
+import { createDb, type Db } from '../platform/db.ts';
+import { startEmbeddedPostgres, type EmbeddedHandle } from '../platform/embedded-postgres.ts';
+import { Jobs } from '../platform/jobs.ts';
+import { migrate } from '../platform/migrate.ts';
+import { FsContentStore } from '../preservation/index.ts';
+import { defineJobs } from './jobs.ts';
+import { loadReferenceData } from './reference-data.ts';
+
+export type Role = 'all' | 'web' | 'worker';
+
+/** Everything a process needs, opened once: database (embedded or external), migrations, store, jobs. */
+export type Runtime = {
+  config: Config;
+  db: Db;
+  store: FsContentStore;
+  jobs: Jobs;
+  role: Role;
+  embedded: EmbeddedHandle | undefined;
+  close(): Promise<void>;
+};
+
+export async function openDatabase(config: Config, log: (m: string) => void): Promise<{ db: Db; embedded: EmbeddedHandle | undefined }> {
+  let url = config.databaseUrl;
+  let embedded: EmbeddedHandle | undefined;
+  if (!url) {
+    embedded = await startEmbeddedPostgres({ dataDir: config.dataDir, log: (m) => (/error|fatal|panic/i.test(m) ? log(m) : undefined) });
+    url = embedded.url;
+  }
+  return { db: createDb(url), embedded };
+}
+
+export async function openRuntime(config: Config, role: Role, log: (m: string) => void = () => undefined): Promise<Runtime> {
+  await mkdir(config.dataDir, { recursive: true });
+  const { db, embedded } = await openDatabase(config, log);
+  try {
+    await migrate(db);
+    await loadReferenceData(db);
+    const store = new FsContentStore(join(config.dataDir, 'store'));
+    await store.init();
+    const jobs = new Jobs(db.url, role !== 'web');
+    defineJobs(jobs, db, store);
+    await jobs.start();
+    return {
+      config, db, store, jobs, role, embedded,
+      async close() {
+        await jobs.stop().catch(() => undefined);
+        await db.close().catch(() => undefined);
+        await embedded?.stop();
+      },
+    };
+  } catch (err) {
+    await db.close().catch(() => undefined);
+    await embedded?.stop();
+    throw err;
+  }
+}

@@ -1,0 +1,169 @@
+import { randomBytes } from 'node:crypto';
+import { parseArgs } from 'node:util';
+import { buildApp, VERSION } from '../app/http.ts';
+import { openDatabase, openRuntime, type Role } from '../app/runtime.ts';
+import { createUser, ROLES, type Role as UserRole } from '../identity/index.ts';
+import { seedDemo, type DemoResult } from '../demo/index.ts';
+import { loadConfig, type Config } from '../platform/config.ts';
+import { migrate } from '../platform/migrate.ts';
+import { verifyChain } from '../preservation/index.ts';
+
+const HELP = `dangan ${VERSION} — 城建电子档案系统 / urban-construction electronic archives
+
+Usage: dangan <command> [options]
+
+Commands:
+  serve [--role all|web|worker]   run the server (default: web + worker in one process)
+  migrate                         apply database migrations
+  seed-demo                       load the demo archive (once; prints the demo passwords)
+  audit verify [--json]           re-compute the event chain; exit 1 at the first broken link
+  user add --username U --role R --repository CODE [--display-name N] [--password P]
+           [--unit-uscc USCC] [--project PROJECT_CODE ...]
+                                  add a user (a password is generated and printed when omitted)
+
+Environment: PORT, HOST, DATABASE_URL, DANGAN_DATA_DIR, DANGAN_DEMO (auto|on|off),
+DANGAN_DEMO_PASSWORD, LOG_LEVEL — see README.md.`;
+
+const out = (s: string) => process.stdout.write(`${s}\n`);
+const err = (s: string) => process.stderr.write(`${s}\n`);
+
+function printPasswords(r: DemoResult): void {
+  if (!r.created) return;
+  out('\n演示数据已载入 / demo archive loaded. Demo users (shown once):');
+  for (const p of r.passwords) out(`  ${p.username.padEnd(18)} ${p.role.padEnd(10)} ${p.repository.padEnd(6)} ${p.password}`);
+  out('');
+}
+
+async function serve(config: Config, role: Role): Promise<number> {
+  const t0 = performance.now();
+  const rt = await openRuntime(config, role, err);
+  const demo = config.demo === 'on' || (config.demo === 'auto' && rt.embedded !== undefined);
+  if (demo && role !== 'worker') printPasswords(await seedDemo(rt.db, rt.store, { password: config.demoPassword }));
+  const app = role === 'worker' ? undefined : await buildApp(rt);
+  if (app) await app.listen({ port: config.port, host: config.host });
+  const addr = app?.server.address();
+  const port = typeof addr === 'object' && addr ? addr.port : config.port;
+  out(`Dangan ${VERSION} (${role}) ready in ${Math.round(performance.now() - t0)} ms` +
+    (app ? ` — http://localhost:${port}` : '') + (rt.embedded ? ` — embedded PostgreSQL on 127.0.0.1:${rt.embedded.port}` : ''));
+
+  await new Promise<void>((resolve) => {
+    const stop = () => resolve();
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+  });
+  out('stopping…');
+  await app?.close();
+  await rt.close();
+  return 0;
+}
+
+async function withDb<T>(config: Config, fn: (db: Awaited<ReturnType<typeof openDatabase>>['db']) => Promise<T>): Promise<T> {
+  const { db, embedded } = await openDatabase(config, err);
+  try {
+    return await fn(db);
+  } finally {
+    await db.close();
+    await embedded?.stop();
+  }
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      help: { type: 'boolean', short: 'h' },
+      version: { type: 'boolean', short: 'v' },
+      role: { type: 'string' },
+      json: { type: 'boolean' },
+      username: { type: 'string' },
+      'display-name': { type: 'string' },
+      repository: { type: 'string' },
+      password: { type: 'string' },
+      'unit-uscc': { type: 'string' },
+      project: { type: 'string', multiple: true },
+    },
+  });
+  const [cmd, sub] = positionals;
+  if (values.version) return out(VERSION), 0;
+  if (values.help || !cmd) return out(HELP), cmd || values.help ? 0 : 2;
+
+  let config: Config;
+  try {
+    config = loadConfig();
+  } catch (e) {
+    err((e as Error).message);
+    return 2;
+  }
+
+  try {
+    switch (cmd) {
+      case 'serve': {
+        const role = (values.role ?? 'all') as Role;
+        if (!['all', 'web', 'worker'].includes(role)) return err(`unknown role: ${role}`), 2;
+        return await serve(config, role);
+      }
+      case 'migrate': {
+        return await withDb(config, async (db) => {
+          const r = await migrate(db);
+          out(r.applied.length ? `applied: ${r.applied.join(', ')}` : `up to date (${r.current ?? 'no migrations'})`);
+          return 0;
+        });
+      }
+      case 'seed-demo': {
+        const rt = await openRuntime(config, 'web', err);
+        try {
+          const r = await seedDemo(rt.db, rt.store, { password: config.demoPassword });
+          if (!r.created) out('demo data already present; nothing done');
+          printPasswords(r);
+        } finally {
+          await rt.close();
+        }
+        return 0;
+      }
+      case 'audit': {
+        if (sub !== 'verify') return err('usage: dangan audit verify [--json]'), 2;
+        return await withDb(config, async (db) => {
+          const v = await verifyChain(db);
+          if (values.json) out(JSON.stringify(v));
+          else if (v.ok) out(`事件链完整 / event chain intact: ${v.count} events, head ${v.head}`);
+          else out(`事件链断裂 / event chain BROKEN at event ${v.brokenAt} (${v.reason}): ${v.message}; ${v.count} events verified before it`);
+          return v.ok ? 0 : 1;
+        });
+      }
+      case 'user': {
+        if (sub !== 'add') return err('usage: dangan user add --username U --role R --repository CODE'), 2;
+        const role = values.role as UserRole | undefined;
+        if (!values.username || !role || !ROLES.includes(role) || !values.repository) {
+          return err(`usage: dangan user add --username U --role (${ROLES.join('|')}) --repository CODE`), 2;
+        }
+        return await withDb(config, async (db) => {
+          await migrate(db);
+          const [repo] = await db.query<{ id: string }>('SELECT id FROM repository WHERE code = $1', [values.repository]);
+          if (!repo) return err(`no repository with code ${values.repository}`), 2;
+          const projects = values.project?.length
+            ? await db.query<{ id: string }>('SELECT id FROM project WHERE repository_id = $1 AND project_code = ANY($2)', [repo.id, values.project])
+            : [];
+          if (values.project && projects.length !== new Set(values.project).size) return err('unknown project code for this repository'), 2;
+          const password = values.password ?? randomBytes(12).toString('base64url');
+          const u = await db.tx((tx) =>
+            createUser(tx, {
+              username: values.username!, displayName: values['display-name'] ?? values.username!, role, repositoryId: repo.id, password,
+              ...(values['unit-uscc'] ? { unitUscc: values['unit-uscc'] } : {}),
+              ...(projects.length ? { projectIds: projects.map((p) => p.id) } : {}),
+            }, { kind: 'system', name: 'cli' }),
+          );
+          out(`user ${u.username} (${u.role}) added${values.password ? '' : `; password: ${password}`}`);
+          return 0;
+        });
+      }
+      default:
+        err(`unknown command: ${cmd}\n\n${HELP}`);
+        return 2;
+    }
+  } catch (e) {
+    const ae = e as { code?: string; bilingual?: { zh: string; en: string }; message: string };
+    err(ae.bilingual ? `${ae.code}: ${ae.bilingual.zh} / ${ae.bilingual.en}` : `error: ${ae.message}`);
+    return 1;
+  }
+}
