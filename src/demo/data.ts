@@ -19,8 +19,8 @@ export const DEMO_REPOSITORIES = [
   { code: 'DZ-YC', name: '禹城市城建档案馆', level: 'county' as const, regionCode: '371482', parent: 'DZ' },
 ];
 
-/** 分类号-年度-项目号-案卷号: the digest marks the exact 城建 档号 composition unconfirmed, so it is per-repository data. */
-export const DEMO_ARCHIVAL_CODE_RULE = '{repository}-{category}-{year}-{projectSeq:4}-{volumeSeq:3}';
+/** 分类号-年度-项目号-案卷号 (e.g. A1-2023-0001-001): the digest marks the exact 城建 档号 composition unconfirmed, so it is per-repository data. */
+export const DEMO_ARCHIVAL_CODE_RULE = '{category}-{year}-{projectSeq:4}-{volumeSeq:3}';
 
 const rec = (title: string, author: string, date: string, docNumber: string, pages: number, subclass: string): DemoRecord =>
   ({ title, author, date, docNumber, pages, subclass });

@@ -18,6 +18,7 @@ export class Jobs {
   private readonly boss: PgBoss;
   private readonly defs = new Map<string, JobDefinition<object>>();
   private started = false;
+  private stopping = false;
 
   constructor(url: string, private readonly worker: boolean) {
     this.boss = new PgBoss({
@@ -29,7 +30,10 @@ export class Jobs {
       schedule: worker,
       migrate: true,
     });
-    this.boss.on('error', (err: unknown) => console.error('[jobs]', err));
+    // Connection errors while we shut the database down are expected, not news.
+    this.boss.on('error', (err: unknown) => {
+      if (!this.stopping) console.error('[jobs]', (err as Error).message ?? err);
+    });
   }
 
   define<T extends object>(def: JobDefinition<T>): void {
@@ -69,6 +73,7 @@ export class Jobs {
   }
 
   async stop(): Promise<void> {
+    this.stopping = true;
     if (this.started) await this.boss.stop({ graceful: true, timeout: 10_000 });
     this.started = false;
   }
