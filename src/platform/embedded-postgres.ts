@@ -64,15 +64,27 @@ function alive(pid: number): boolean {
   }
 }
 
-/** Port of a postmaster that is already serving this cluster (line 4 of postmaster.pid), if any. */
-async function runningPort(pgDir: string): Promise<number | undefined> {
+/** A postmaster that is already serving this cluster (postmaster.pid: line 1 pid, line 4 port), if any. */
+async function running(pgDir: string): Promise<{ pid: number; port: number; orphaned: boolean } | undefined> {
   const pidFile = join(pgDir, 'postmaster.pid');
   if (!existsSync(pidFile)) return undefined;
   const lines = (await readFile(pidFile, 'utf8')).split('\n');
   const pid = Number(lines[0]);
   const port = Number(lines[3]);
   if (!Number.isInteger(pid) || !Number.isInteger(port) || !alive(pid)) return undefined;
-  return port;
+  // Its parent gone (re-parented to init) means the Dangan process that started it was killed.
+  const stat = await readFile(`/proc/${pid}/stat`, 'utf8').catch(() => '');
+  const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+  return { pid, port, orphaned: ppid === 1 };
+}
+
+async function stopPid(pid: number): Promise<void> {
+  try {
+    process.kill(pid, 'SIGINT'); // fast shutdown: aborts transactions, checkpoints, exits cleanly
+  } catch {
+    return;
+  }
+  for (let i = 0; i < 300 && alive(pid); i++) await new Promise((r) => setTimeout(r, 100));
 }
 
 async function secret(dataDir: string): Promise<string> {
@@ -102,16 +114,18 @@ export async function startEmbeddedPostgres(opts: EmbeddedOptions): Promise<Embe
   const pgDir = join(opts.dataDir, 'pg');
   const password = await secret(opts.dataDir);
 
-  const existing = await runningPort(pgDir);
+  const existing = await running(pgDir);
   if (existing !== undefined) {
-    log(`reusing PostgreSQL already running on port ${existing}`);
-    await ensureDatabase(url(password, existing, 'postgres'), database);
+    // Another live Dangan process (say `dangan audit verify` beside a running server) owns it: share it.
+    // One left behind by a killed process is adopted: we stop it when we stop.
+    log(`reusing PostgreSQL already running on port ${existing.port}${existing.orphaned ? ' (adopted)' : ''}`);
+    await ensureDatabase(url(password, existing.port, 'postgres'), database);
     return {
-      url: url(password, existing, database),
-      adminUrl: url(password, existing, 'postgres'),
-      port: existing,
+      url: url(password, existing.port, database),
+      adminUrl: url(password, existing.port, 'postgres'),
+      port: existing.port,
       reused: true,
-      stop: async () => undefined,
+      stop: existing.orphaned ? () => stopPid(existing.pid) : async () => undefined,
     };
   }
 

@@ -50,6 +50,8 @@ export async function createHttpServer(opts: HttpOptions): Promise<App> {
     ajv: { customOptions: { removeAdditional: false } },
     routerOptions: { maxParamLength: 200 },
   }).withTypeProvider<ZodTypeProvider>();
+  // The API speaks JSON only: a text/plain body (what a cross-site form can send) is a 415, not parsed.
+  app.removeContentTypeParser('text/plain');
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
 
