@@ -33,6 +33,9 @@ test('the hierarchy reads down from repository to component, in Chinese, with na
   assert.equal(detail.body.project.name, '德州市文化中心综合楼工程');
   assert.match(detail.body.project.projectCode, /^\d{4}-\d{6}-\d{2}-\d{2}-\d{6}$/);
   assert.equal(detail.body.buildings.length, 2);
+  // Each repository has its default 全宗, and projects belong to it.
+  const [f] = await srv.rt.db.query<{ code: string }>('SELECT f.code FROM project p JOIN fonds f ON f.id = p.fonds_id WHERE p.id = $1', [ids.project]);
+  assert.equal(f?.code, 'DZ');
   assert.match(detail.body.buildings[0].buildingCode, /^371402001\d{13}[0-9A-Z]$/);
   assert.deepEqual(Object.keys(detail.body.buildings[0].location).sort(), ['lat', 'lon']);
   const vols = await archivist.get(`/api/unit-projects/${ids.unit}/volumes`);
@@ -47,6 +50,22 @@ test('the hierarchy reads down from repository to component, in Chinese, with na
   assert.ok(content.text.startsWith('%PDF-'));
   assert.equal(content.headers.get('content-type'), 'application/pdf');
   assert.match(content.headers.get('content-disposition') ?? '', /filename\*=UTF-8''001-/);
+});
+
+test('a project subtree read (materialised path) lists every record it may see, in hierarchy order', async () => {
+  const all: { archivalCode: string; seq: number }[] = [];
+  let next: string | null = null;
+  do {
+    const r: Res = await archivist.get(`/api/projects/${ids.project}/records?limit=3${next ? `&after=${next}` : ''}`);
+    assert.equal(r.status, 200);
+    all.push(...r.body.items);
+    next = r.body.next;
+  } while (next);
+  assert.equal(all.length, 11);
+  assert.deepEqual(all.slice(0, 5).map((r) => `${r.archivalCode}#${r.seq}`), ['A1-2023-0001-001#1', 'A1-2023-0001-001#2', 'A1-2023-0001-001#3', 'A1-2023-0001-001#4', 'C5-2024-0001-001#1']);
+  const guest = await new TestClient(srv.baseUrl).get(`/api/projects/${ids.project}/records?limit=200`);
+  assert.equal(guest.status, 200);
+  assert.deepEqual([...new Set(guest.body.items.map((r: { archivalCode: string }) => r.archivalCode))], ['A1-2023-0001-001', 'E1-2025-0001-001']);
 });
 
 test('component content supports byte ranges and refuses an impossible one', async () => {

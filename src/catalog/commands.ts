@@ -57,7 +57,10 @@ export async function createRepository(tx: Tx, actor: Actor, input: z.infer<type
      VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
     [id, input.code, input.name, input.level, input.regionCode, input.parentId, path, input.archivalCodeRule],
   );
-  await appendEvent(tx, { actor: actorName(actor), action: 'catalog.repository.created', subject: `repository:${id}`, repositoryId: id, data: input });
+  // 全宗: optional in 城建 practice, so every repository starts with one default fonds named after it.
+  const fondsId = uuidv7();
+  await tx.query('INSERT INTO fonds (id, repository_id, code, name) VALUES ($1, $2, $3, $4)', [fondsId, id, input.code, input.name]);
+  await appendEvent(tx, { actor: actorName(actor), action: 'catalog.repository.created', subject: `repository:${id}`, repositoryId: id, data: { ...input, fondsId } });
   return { id };
 }
 
@@ -72,7 +75,10 @@ export const NewProject = z.object({
 });
 
 export async function createProject(tx: Tx, actor: Actor, repositoryId: string, input: z.infer<typeof NewProject>): Promise<{ id: string }> {
-  const [repo] = await tx.query<{ path: string }>('SELECT path FROM repository WHERE id = $1', [repositoryId]);
+  const [repo] = await tx.query<{ path: string; fonds_id: string | null }>(
+    'SELECT r.path, (SELECT f.id FROM fonds f WHERE f.repository_id = r.id ORDER BY f.id LIMIT 1) AS fonds_id FROM repository r WHERE r.id = $1',
+    [repositoryId],
+  );
   const scope = readScope(actor);
   if (!repo || (scope.repositoryIds !== 'any' && !scope.repositoryIds.includes(repositoryId))) {
     throw notFound('catalog.not_found', '档案馆不存在或无权查看', 'repository not found');
@@ -83,9 +89,9 @@ export async function createProject(tx: Tx, actor: Actor, repositoryId: string, 
   if (!isValidRegionCode(input.regionCode)) throw badRequest('catalog.invalid_region_code', '行政区划代码无效', 'unknown administrative region code');
   const id = uuidv7();
   await tx.query(
-    `INSERT INTO project (id, repository_id, project_code, name, project_type, builder_name, builder_uscc, region_code, address, path)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
-    [id, repositoryId, code.code, input.name, input.projectType, input.builderName, uscc.code, input.regionCode, input.address, `${repo.path}${id}/`],
+    `INSERT INTO project (id, repository_id, fonds_id, project_code, name, project_type, builder_name, builder_uscc, region_code, address, path)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
+    [id, repositoryId, repo.fonds_id, code.code, input.name, input.projectType, input.builderName, uscc.code, input.regionCode, input.address, `${repo.path}${id}/`],
   );
   await appendEvent(tx, {
     actor: actorName(actor), action: 'catalog.project.created', subject: `project:${id}`, repositoryId,

@@ -167,6 +167,32 @@ export async function listRecords(q: Queryable, scope: ReadScope, volumeId: stri
   return page(rows, args.limit, (r) => [r.seq, r.id]);
 }
 
+export type ProjectRecordView = RecordView & { archivalCode: string };
+
+/**
+ * Every record under a project, in hierarchy order, by materialised-path prefix (one index range scan,
+ * no recursion); visibility is still decided per volume, inside the query.
+ */
+export async function listProjectRecords(q: Queryable, scope: ReadScope, projectId: string, args: PageArgs): Promise<Page<ProjectRecordView>> {
+  await getProject(q, scope, projectId);
+  const p = new SqlParams();
+  const cursor = decodeCursor(args.after, 1);
+  const rows = await q.query<ProjectRecordView & { path: string }>(
+    `SELECT r.id, r.volume_id AS "volumeId", v.archival_code AS "archivalCode", r.seq, r.title, r.author, r.doc_date AS date,
+            r.doc_number AS "docNumber", r.pages, r.category, r.subclass, r.origin, r.path,
+            COALESCE((SELECT json_agg(json_build_object('id', c.id, 'fileName', c.file_name, 'size', c.size, 'format', c.format,
+                                                       'sha256', c.sha256, 'sm3', c.sm3) ORDER BY c.seq)
+                        FROM component c WHERE c.record_id = r.id), '[]'::json) AS components
+       FROM project pr JOIN record r ON r.path LIKE pr.path || '%' JOIN volume v ON v.id = r.volume_id
+      WHERE pr.id = ${p.add(projectId)} AND ${volumeFilter(scope, p, 'v')}
+        AND ${cursor ? `r.path > ${p.add(cursor[0])}` : 'TRUE'}
+      ORDER BY r.path LIMIT ${p.add(args.limit + 1)}`,
+    p.values,
+  );
+  const out = page(rows, args.limit, (r) => [r.path]);
+  return { items: out.items.map(({ path: _p, ...r }) => r), next: out.next };
+}
+
 export type ComponentLocation = ComponentView & { storageKey: string; repositoryId: string };
 
 /** A component's stored object, only if the caller may see the volume that holds it. */

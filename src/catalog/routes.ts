@@ -11,7 +11,7 @@ import {
 } from './commands.ts';
 import { listElements, MetadataElementView } from './metadata-scheme.ts';
 import {
-  getComponent, getProject, getUnitProject, getVolume, listBuildings, listProjects, listRecords,
+  getComponent, getProject, getUnitProject, getVolume, listBuildings, listProjectRecords, listProjects, listRecords,
   listRepositories, listUnitProjects, listVolumes,
 } from './queries.ts';
 import { BuildingView, ProjectView, RecordView, RepositoryView, UnitProjectView, VolumeView } from './views.ts';
@@ -75,6 +75,14 @@ export async function catalogRoutes(app: App, db: Db, content: ContentReader): P
     ]);
     return { project, buildings: buildings.items, unitProjects: unitProjects.items };
   });
+
+  app.get('/api/projects/:id/records', {
+    config: { policy: 'catalog:read' },
+    schema: {
+      tags, summary: '项目全部文件 / every record under a project, in hierarchy order', params: Id, querystring: PageQuery,
+      response: { 200: pageSchema(RecordView.extend({ archivalCode: z.string() })) },
+    },
+  }, (req) => listProjectRecords(db, scopeOf(req.actor), req.params.id, req.query));
 
   app.get('/api/projects/:id/buildings', {
     config: { policy: 'catalog:read' },
