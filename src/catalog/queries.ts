@@ -149,6 +149,10 @@ export async function getVolume(q: Queryable, scope: ReadScope, id: string): Pro
   return { volume, unitProject: { id: volume.unitProjectId, name: upName }, project: { id: projectId, name: projectName, repositoryId } };
 }
 
+/** The components of record `r` as a JSON array, in their order. */
+const COMPONENTS_OF_R = `COALESCE((SELECT json_agg(json_build_object('id', c.id, 'fileName', c.file_name, 'size', c.size,
+    'format', c.format, 'sha256', c.sha256, 'sm3', c.sm3) ORDER BY c.seq) FROM component c WHERE c.record_id = r.id), '[]'::json) AS components`;
+
 export async function listRecords(q: Queryable, scope: ReadScope, volumeId: string, args: PageArgs): Promise<Page<RecordView>> {
   await getVolume(q, scope, volumeId);
   const p = new SqlParams();
@@ -157,9 +161,7 @@ export async function listRecords(q: Queryable, scope: ReadScope, volumeId: stri
   const rows = await q.query<RecordView>(
     `SELECT r.id, r.volume_id AS "volumeId", r.seq, r.title, r.author, r.doc_date AS date, r.doc_number AS "docNumber",
             r.pages, r.category, r.subclass, r.origin,
-            COALESCE((SELECT json_agg(json_build_object('id', c.id, 'fileName', c.file_name, 'size', c.size, 'format', c.format,
-                                                       'sha256', c.sha256, 'sm3', c.sm3) ORDER BY c.seq)
-                        FROM component c WHERE c.record_id = r.id), '[]'::json) AS components
+            ${COMPONENTS_OF_R}
        FROM record r WHERE r.volume_id = ${p.add(volumeId)} AND ${cursorSql}
       ORDER BY r.seq, r.id LIMIT ${p.add(args.limit + 1)}`,
     p.values,
@@ -180,9 +182,7 @@ export async function listProjectRecords(q: Queryable, scope: ReadScope, project
   const rows = await q.query<ProjectRecordView & { path: string }>(
     `SELECT r.id, r.volume_id AS "volumeId", v.archival_code AS "archivalCode", r.seq, r.title, r.author, r.doc_date AS date,
             r.doc_number AS "docNumber", r.pages, r.category, r.subclass, r.origin, r.path,
-            COALESCE((SELECT json_agg(json_build_object('id', c.id, 'fileName', c.file_name, 'size', c.size, 'format', c.format,
-                                                       'sha256', c.sha256, 'sm3', c.sm3) ORDER BY c.seq)
-                        FROM component c WHERE c.record_id = r.id), '[]'::json) AS components
+            ${COMPONENTS_OF_R}
        FROM project pr JOIN record r ON r.path LIKE pr.path || '%' JOIN volume v ON v.id = r.volume_id
       WHERE pr.id = ${p.add(projectId)} AND ${volumeFilter(scope, p, 'v')}
         AND ${cursor ? `r.path > ${p.add(cursor[0])}` : 'TRUE'}
