@@ -28,6 +28,11 @@ function requireWrite(actor: Actor, repositoryId: string): void {
   }
 }
 
+/** An open volume is public by definition, so it cannot also carry a 密级. */
+const requireOpenUnclassified = (access: string, classification: string) => {
+  if (access === 'open' && classification !== 'none') throw badRequest('catalog.open_classified', '涉密案卷不能开放', 'a classified volume cannot be open');
+};
+
 const categoryOf = (subclass: string | null | undefined, category: string) => {
   if (subclass && subclass[0] !== category) throw badRequest('catalog.subclass_mismatch', '小类与门类不一致', 'sub-class does not belong to the category');
 };
@@ -160,6 +165,7 @@ export async function createVolume(tx: Tx, actor: Actor, unitProjectId: string, 
   const { unitProject, project } = await getUnitProject(tx, readScope(actor), unitProjectId);
   requireWrite(actor, project.repositoryId);
   categoryOf(input.subclass, input.category);
+  requireOpenUnclassified(input.access, input.classification);
   const archivalCode = input.archivalCode ?? (await nextArchivalCode(tx, unitProjectId, input));
   const [parent] = await tx.query<{ path: string }>('SELECT path FROM unit_project WHERE id = $1', [unitProjectId]);
   const id = uuidv7();
@@ -213,9 +219,7 @@ export const VolumeAccessChange = z.object({
 export async function changeVolumeAccess(tx: Tx, actor: Actor, volumeId: string, input: z.infer<typeof VolumeAccessChange>): Promise<void> {
   const { volume, project } = await getVolume(tx, readScope(actor), volumeId);
   requireWrite(actor, project.repositoryId);
-  if (input.access === 'open' && input.classification !== 'none') {
-    throw badRequest('catalog.open_classified', '涉密案卷不能开放', 'a classified volume cannot be open');
-  }
+  requireOpenUnclassified(input.access, input.classification);
   await tx.query('UPDATE volume SET access = $2, classification = $3 WHERE id = $1', [volumeId, input.access, input.classification]);
   await appendEvent(tx, {
     actor: actorName(actor), action: 'catalog.volume.access_changed', subject: `volume:${volumeId}`, repositoryId: project.repositoryId,

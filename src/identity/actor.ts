@@ -16,6 +16,8 @@ export type UserActor = {
   readRepositoryIds: string[];
   /** A submitter sees only the projects it is invited to; null for every other role. */
   projectIds: string[] | null;
+  /** How this request authenticated: a browser session or an API token (tokens cannot mint tokens). */
+  via: 'session' | 'token';
 };
 export type Actor = { kind: 'public' } | UserActor | { kind: 'system'; name: string };
 

@@ -5,7 +5,7 @@ import { PageQuery, decodeCursor, page } from '../platform/http/paging.ts';
 import type { App } from '../platform/http/server.ts';
 import { ROLES, type Actor, type UserActor } from './actor.ts';
 import { burnPasswordCheck, verifyPassword } from './passwords.ts';
-import { clearLoginFailures, isLoginLimited, loginKeys, recordLoginFailure, type LoginLimits } from './rate-limit.ts';
+import { countLoginAttempt, loginKeys, loginSucceeded, type LoginLimits } from './rate-limit.ts';
 import { SESSION_COOKIE, createApiToken, createSession, deleteSession, loadUserActor, revokeApiToken } from './sessions.ts';
 import { NewUser, createUser, findLoginUser, listUsers } from './users.ts';
 
@@ -37,17 +37,16 @@ export async function identityRoutes(app: App, db: Db, opts: IdentityOptions): P
   }, async (req, reply) => {
     const username = req.body.username.trim().toLowerCase();
     const keys = loginKeys(username, req.ip);
-    if (await isLoginLimited(db, keys, opts.limits)) {
+    if (await countLoginAttempt(db, keys, opts.limits)) {
       throw new AppError(429, 'auth.rate_limited', { zh: '登录失败次数过多，请稍后再试', en: 'too many failed sign-ins; try again later' });
     }
     const found = await findLoginUser(db, username);
     const ok = found ? await verifyPassword(found.password_hash, req.body.password) : (await burnPasswordCheck(req.body.password), false);
     const actor = ok && found ? await loadUserActor(db, found.id) : null;
     if (!actor) {
-      await recordLoginFailure(db, keys, opts.limits);
       throw new AppError(401, 'auth.invalid_credentials', { zh: '用户名或密码错误', en: 'wrong user name or password' });
     }
-    await clearLoginFailures(db, username);
+    await loginSucceeded(db, keys);
     const session = await createSession(db, actor.id, opts.sessionHours);
     reply.setCookie(SESSION_COOKIE, session.token, {
       httpOnly: true,
@@ -84,6 +83,8 @@ export async function identityRoutes(app: App, db: Db, opts: IdentityOptions): P
     },
   }, async (req, reply) => {
     const me = asUser(req.actor);
+    // A leaked token must not be able to turn itself into a longer-lived one.
+    if (me.via === 'token') throw forbidden('identity.token_cannot_mint', 'API 令牌不能创建新令牌，请登录后创建', 'an API token cannot create tokens; sign in to create one');
     const t = await createApiToken(db, me.id, req.body.name, req.body.expiresInDays);
     return reply.status(201).send({ id: t.id, token: t.token, expiresAt: t.expiresAt?.toISOString() ?? null });
   });

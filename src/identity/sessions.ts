@@ -30,7 +30,7 @@ const ACTOR_SQL = `
               THEN ARRAY(SELECT p.project_id FROM user_project p WHERE p.user_id = u.id ORDER BY p.project_id) END AS project_ids
     FROM app_user u JOIN repository r ON r.id = u.repository_id`;
 
-const toActor = (r: UserRow): UserActor => ({
+const toActor = (r: UserRow, via: UserActor['via'] = 'session'): UserActor => ({
   kind: 'user',
   id: r.id,
   username: r.username,
@@ -39,6 +39,7 @@ const toActor = (r: UserRow): UserActor => ({
   repository: { id: r.repo_id, code: r.repo_code, name: r.repo_name },
   readRepositoryIds: r.read_ids,
   projectIds: r.project_ids,
+  via,
 });
 
 export async function loadUserActor(q: Queryable, userId: string): Promise<UserActor | null> {
@@ -96,7 +97,7 @@ export async function actorFromApiToken(q: Queryable, token: string): Promise<Us
   );
   if (!row) return null;
   await q.query('UPDATE api_token SET last_used_at = now() WHERE token_hash = $1', [digest(token)]);
-  return toActor(row);
+  return toActor(row, 'token');
 }
 
 export async function revokeApiToken(q: Queryable, userId: string, tokenId: string): Promise<boolean> {

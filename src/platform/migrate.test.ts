@@ -15,7 +15,7 @@ test('migrations apply in order on an empty database, once, and a changed applie
   try {
     await cp(join(projectRoot(), 'migrations'), dir, { recursive: true });
     const first = await migrate(db, dir);
-    assert.deepEqual(first.applied, ['001_catalog.sql', '002_identity.sql', '003_event_chain.sql', '004_subtree_indexes.sql']);
+    assert.deepEqual(first.applied, ['001_catalog.sql', '002_identity.sql', '003_event_chain.sql', '004_subtree_indexes.sql', '005_volume_open_unclassified.sql']);
     assert.deepEqual((await migrate(db, dir)).applied, []);
     // Two migrators at once (two processes starting together): the advisory lock makes one wait.
     const [a, b] = await Promise.all([migrate(db, dir), migrate(db, dir)]);
