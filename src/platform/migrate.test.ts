@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { cp, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { cp, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
@@ -15,7 +15,10 @@ test('migrations apply in order on an empty database, once, and a changed applie
   try {
     await cp(join(projectRoot(), 'migrations'), dir, { recursive: true });
     const first = await migrate(db, dir);
-    assert.deepEqual(first.applied, ['001_catalog.sql', '002_identity.sql', '003_event_chain.sql', '004_subtree_indexes.sql', '005_volume_open_unclassified.sql']);
+    const files = (await readdir(dir)).filter((f) => f.endsWith('.sql')).sort();
+    assert.ok(files.length >= 6);
+    assert.deepEqual(first.applied, files);
+    assert.equal(first.applied[0], '001_catalog.sql');
     assert.deepEqual((await migrate(db, dir)).applied, []);
     // Two migrators at once (two processes starting together): the advisory lock makes one wait.
     const [a, b] = await Promise.all([migrate(db, dir), migrate(db, dir)]);
