@@ -1,0 +1,110 @@
+import type {
+  ApiErrorBody,
+  ArchiveRecord,
+  LocalizedMessage,
+  Page,
+  Project,
+  ProjectDetail,
+  Repository,
+  UnitProjectDetail,
+  User,
+  Volume,
+  VolumeDetail,
+} from './types.ts';
+
+/** An error answered by the API (or a failure to reach it), with a message in both languages. */
+export class ApiError extends Error {
+  readonly statusCode: number;
+  readonly code: string;
+  readonly localized: LocalizedMessage;
+
+  constructor(body: ApiErrorBody) {
+    super(body.message.en);
+    this.name = 'ApiError';
+    this.statusCode = body.statusCode;
+    this.code = body.code;
+    this.localized = body.message;
+  }
+}
+
+function isErrorBody(value: unknown): value is ApiErrorBody {
+  if (typeof value !== 'object' || value === null) return false;
+  const v = value as { code?: unknown; message?: unknown };
+  if (typeof v.code !== 'string' || typeof v.message !== 'object' || v.message === null) return false;
+  const m = v.message as { zh?: unknown; en?: unknown };
+  return typeof m.zh === 'string' && typeof m.en === 'string';
+}
+
+async function request<T>(method: 'GET' | 'POST', path: string, body?: unknown): Promise<T> {
+  let res: Response;
+  try {
+    res = await fetch(path, {
+      method,
+      credentials: 'same-origin',
+      headers: body === undefined ? { accept: 'application/json' } : { accept: 'application/json', 'content-type': 'application/json' },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+  } catch {
+    throw new ApiError({
+      statusCode: 0,
+      code: 'web.network_error',
+      message: { zh: '无法连接服务器，请检查网络后重试。', en: 'Cannot reach the server. Check the network and try again.' },
+    });
+  }
+  if (res.status === 204) return undefined as T;
+  const text = await res.text();
+  let parsed: unknown = undefined;
+  if (text !== '') {
+    try {
+      parsed = JSON.parse(text);
+    } catch {
+      parsed = undefined;
+    }
+  }
+  if (!res.ok) {
+    if (isErrorBody(parsed)) throw new ApiError({ ...parsed, statusCode: res.status });
+    throw new ApiError({
+      statusCode: res.status,
+      code: 'web.http_error',
+      message: { zh: `服务器返回错误（HTTP ${res.status}）。`, en: `The server answered with an error (HTTP ${res.status}).` },
+    });
+  }
+  return parsed as T;
+}
+
+export interface PageParams {
+  limit?: number;
+  after?: string | null;
+}
+
+function withPage(path: string, params: PageParams): string {
+  const q = new URLSearchParams();
+  q.set('limit', String(params.limit ?? 50));
+  if (params.after) q.set('after', params.after);
+  return `${path}?${q.toString()}`;
+}
+
+const enc = encodeURIComponent;
+
+export const api = {
+  login: (username: string, password: string) =>
+    request<{ user: User }>('POST', '/api/auth/login', { username, password }),
+  logout: () => request<void>('POST', '/api/auth/logout'),
+  me: () => request<{ user: User | null }>('GET', '/api/auth/me'),
+
+  repositories: (p: PageParams = {}) => request<Page<Repository>>('GET', withPage('/api/repositories', p)),
+  repositoryProjects: (repositoryId: string, p: PageParams = {}) =>
+    request<Page<Project>>('GET', withPage(`/api/repositories/${enc(repositoryId)}/projects`, p)),
+  project: (id: string) => request<ProjectDetail>('GET', `/api/projects/${enc(id)}`),
+  unitProject: (id: string) => request<UnitProjectDetail>('GET', `/api/unit-projects/${enc(id)}`),
+  unitProjectVolumes: (unitProjectId: string, p: PageParams = {}) =>
+    request<Page<Volume>>('GET', withPage(`/api/unit-projects/${enc(unitProjectId)}/volumes`, p)),
+  volume: (id: string) => request<VolumeDetail>('GET', `/api/volumes/${enc(id)}`),
+  volumeRecords: (volumeId: string, p: PageParams = {}) =>
+    request<Page<ArchiveRecord>>('GET', withPage(`/api/volumes/${enc(volumeId)}/records`, p)),
+};
+
+/** Where a component's bytes are served (opened in a new tab). */
+export function componentContentUrl(componentId: string): string {
+  return `/api/components/${enc(componentId)}/content`;
+}

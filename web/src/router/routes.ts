@@ -1,0 +1,68 @@
+// A tiny hash router: `#/login`, `#/browse`, `#/repositories/:id`, `#/projects/:id`,
+// `#/unit-projects/:id`, `#/volumes/:id`.
+
+export type Route =
+  | { name: 'root' }
+  | { name: 'login' }
+  | { name: 'browse' }
+  | { name: 'repository'; id: string }
+  | { name: 'project'; id: string }
+  | { name: 'unitProject'; id: string }
+  | { name: 'volume'; id: string }
+  | { name: 'notFound'; path: string };
+
+const byId: Record<string, 'repository' | 'project' | 'unitProject' | 'volume'> = {
+  repositories: 'repository',
+  projects: 'project',
+  'unit-projects': 'unitProject',
+  volumes: 'volume',
+};
+
+const segmentOf: Record<'repository' | 'project' | 'unitProject' | 'volume', string> = {
+  repository: 'repositories',
+  project: 'projects',
+  unitProject: 'unit-projects',
+  volume: 'volumes',
+};
+
+export function parseHash(hash: string): Route {
+  const path = hash.replace(/^#/, '').replace(/\/+$/, '');
+  if (path === '' || path === '/') return { name: 'root' };
+  if (path === '/login') return { name: 'login' };
+  if (path === '/browse') return { name: 'browse' };
+  const m = /^\/([a-z-]+)\/([^/]+)$/.exec(path);
+  if (m && m[1] !== undefined && m[2] !== undefined) {
+    const name = byId[m[1]];
+    if (name) {
+      let id = m[2];
+      try {
+        id = decodeURIComponent(id);
+      } catch {
+        // keep it as written
+      }
+      return { name, id };
+    }
+  }
+  return { name: 'notFound', path };
+}
+
+export function href(route: Route): string {
+  switch (route.name) {
+    case 'root':
+      return '#/';
+    case 'login':
+      return '#/login';
+    case 'browse':
+      return '#/browse';
+    case 'notFound':
+      return `#${route.path}`;
+    default:
+      return `#/${segmentOf[route.name]}/${encodeURIComponent(route.id)}`;
+  }
+}
+
+export function navigate(route: Route, options: { replace?: boolean } = {}): void {
+  const target = href(route);
+  if (options.replace) window.location.replace(target);
+  else window.location.hash = target;
+}
