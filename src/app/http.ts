@@ -8,7 +8,8 @@ import { PageQuery, decodeCursor, page } from '../platform/http/paging.ts';
 import { createHttpServer, type App } from '../platform/http/server.ts';
 import { projectRoot } from '../platform/paths.ts';
 import { toChainEvent, verifyChain } from '../preservation/index.ts';
-import { FIXITY_PING } from './jobs.ts';
+import { FIXITY_PING, JOB_QUEUES } from './jobs.ts';
+import { storageRoutes } from './storage-routes.ts';
 import type { Runtime } from './runtime.ts';
 
 export const VERSION = (JSON.parse(readFileSync(join(projectRoot(), 'package.json'), 'utf8')) as { version: string }).version;
@@ -54,6 +55,7 @@ export async function buildApp(rt: Runtime, opts: { serveWeb?: boolean } = {}): 
     limits: { maxFailures: config.loginMaxFailures, windowSeconds: config.loginWindowSeconds },
   });
   await catalogRoutes(app, db, rt.store);
+  await storageRoutes(app, db, rt.preservation, rt.jobs);
 
   app.get('/api/audit/verify', {
     config: { policy: 'audit:read' },
@@ -95,7 +97,7 @@ export async function buildApp(rt: Runtime, opts: { serveWeb?: boolean } = {}): 
 
   app.get('/api/jobs/:queue/:id', {
     config: { policy: 'jobs:run' },
-    schema: { tags: ['preservation'], summary: '任务状态 / job state', params: z.object({ queue: z.enum([FIXITY_PING]), id: z.uuid() }) },
+    schema: { tags: ['preservation'], summary: '任务状态 / job state', params: z.object({ queue: z.enum(JOB_QUEUES), id: z.uuid() }) },
   }, async (req) => {
     const s = await rt.jobs.state(req.params.queue, req.params.id);
     if (!s) throw new AppError(404, 'jobs.not_found', { zh: '任务不存在', en: 'job not found' });

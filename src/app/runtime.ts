@@ -5,8 +5,8 @@ import { createDb, type Db } from '../platform/db.ts';
 import { startEmbeddedPostgres, type EmbeddedHandle } from '../platform/embedded-postgres.ts';
 import { Jobs } from '../platform/jobs.ts';
 import { migrate } from '../platform/migrate.ts';
-import { FsContentStore } from '../preservation/index.ts';
-import { defineJobs } from './jobs.ts';
+import { FsContentStore, Preservation, loadStorageConfig } from '../preservation/index.ts';
+import { defineJobs, scheduleAudits } from './jobs.ts';
 import { loadReferenceData } from './reference-data.ts';
 
 export type Role = 'all' | 'web' | 'worker';
@@ -16,6 +16,7 @@ export type Runtime = {
   config: Config;
   db: Db;
   store: FsContentStore;
+  preservation: Preservation;
   jobs: Jobs;
   role: Role;
   embedded: EmbeddedHandle | undefined;
@@ -40,11 +41,13 @@ export async function openRuntime(config: Config, role: Role, log: (m: string) =
     await loadReferenceData(db);
     const store = new FsContentStore(join(config.dataDir, 'store'));
     await store.init();
+    const preservation = await Preservation.open(db, store, await loadStorageConfig(config.storageConfig, config.dataDir));
     const jobs = new Jobs(db.url, role !== 'web');
-    defineJobs(jobs, db, store);
+    defineJobs(jobs, db, store, preservation);
     await jobs.start();
+    if (role !== 'web') await scheduleAudits(jobs, preservation);
     return {
-      config, db, store, jobs, role, embedded,
+      config, db, store, preservation, jobs, role, embedded,
       async close() {
         await jobs.stop().catch(() => undefined);
         await db.close().catch(() => undefined);

@@ -1,12 +1,13 @@
 import { randomBytes } from 'node:crypto';
 import { parseArgs } from 'node:util';
 import { buildApp, VERSION } from '../app/http.ts';
-import { openDatabase, openRuntime, type Role } from '../app/runtime.ts';
+import { openDatabase, openRuntime, type Role, type Runtime } from '../app/runtime.ts';
+import { preserveVolumes } from '../app/preserve.ts';
 import { createUser, ROLES, type Role as UserRole } from '../identity/index.ts';
 import { seedDemo, type DemoResult } from '../demo/index.ts';
 import { loadConfig, type Config } from '../platform/config.ts';
 import { migrate } from '../platform/migrate.ts';
-import { verifyChain } from '../preservation/index.ts';
+import { restoreLocation, runAudit, verifyChain } from '../preservation/index.ts';
 
 const HELP = `dangan ${VERSION} — 城建电子档案系统 / urban-construction electronic archives
 
@@ -17,6 +18,13 @@ Commands:
   migrate                         apply database migrations
   seed-demo                       load the demo archive (once; prints the demo passwords)
   audit verify [--json]           re-compute the event chain; exit 1 at the first broken link
+  audit fixity --now [--location NAME] [--mode full|sample] [--json]
+                                  audit storage now, repair what can be repaired; exit 0 only when
+                                  nothing is left unrepaired
+  preserve (--all | --volume 档号 ...)
+                                  write archival packages (OCFL) and replicate them to every location
+  restore --location NAME [--json]
+                                  rebuild a wiped location from the others and prove every copy
   user add --username U --role R --repository CODE [--display-name N] [--password P]
            [--unit-uscc USCC] [--project PROJECT_CODE ...]
                                   add a user (a password is generated and printed when omitted)
@@ -38,7 +46,12 @@ async function serve(config: Config, role: Role): Promise<number> {
   const t0 = performance.now();
   const rt = await openRuntime(config, role, err);
   const demo = config.demo === 'on' || (config.demo === 'auto' && rt.embedded !== undefined);
-  if (demo && role !== 'worker') printPasswords(await seedDemo(rt.db, rt.store, { password: config.demoPassword }));
+  if (demo && role !== 'worker') {
+    const seeded = await seedDemo(rt.db, rt.store, { password: config.demoPassword });
+    printPasswords(seeded);
+    // The demo archive goes into long-term preservation at once, so the storage page has something to show.
+    if (seeded.created) await preserveVolumes(rt, null, 'system:seed-demo');
+  }
   const app = role === 'worker' ? undefined : await buildApp(rt);
   if (app) await app.listen({ port: config.port, host: config.host });
   const addr = app?.server.address();
@@ -55,6 +68,15 @@ async function serve(config: Config, role: Role): Promise<number> {
   await app?.close();
   await rt.close();
   return 0;
+}
+
+async function withRuntime<T>(config: Config, fn: (rt: Runtime) => Promise<T>): Promise<T> {
+  const rt = await openRuntime(config, 'web', err);
+  try {
+    return await fn(rt);
+  } finally {
+    await rt.close();
+  }
 }
 
 async function withDb<T>(config: Config, fn: (db: Awaited<ReturnType<typeof openDatabase>>['db']) => Promise<T>): Promise<T> {
@@ -82,6 +104,11 @@ export async function main(argv: string[]): Promise<number> {
       password: { type: 'string' },
       'unit-uscc': { type: 'string' },
       project: { type: 'string', multiple: true },
+      now: { type: 'boolean' },
+      location: { type: 'string' },
+      mode: { type: 'string' },
+      all: { type: 'boolean' },
+      volume: { type: 'string', multiple: true },
     },
   });
   const [cmd, sub] = positionals;
@@ -121,8 +148,47 @@ export async function main(argv: string[]): Promise<number> {
         }
         return 0;
       }
+      case 'preserve': {
+        if (!values.all && !values.volume?.length) return err('usage: dangan preserve (--all | --volume 档号 ...)'), 2;
+        return await withRuntime(config, async (rt) => {
+          const r = await preserveVolumes(rt, values.all ? null : values.volume!, 'system:cli');
+          if (values.json) out(JSON.stringify(r));
+          else out(`${r.preserved} preserved, ${r.notPreserved.length} not preserved${r.notPreserved.length ? `: ${r.notPreserved.join(', ')}` : ''}`);
+          return r.notPreserved.length ? 1 : 0;
+        });
+      }
+      case 'restore': {
+        if (!values.location) return err('usage: dangan restore --location NAME'), 2;
+        return await withRuntime(config, async (rt) => {
+          const r = await restoreLocation(rt.preservation, values.location!, 'system:cli');
+          if (values.json) out(JSON.stringify(r));
+          else out(`恢复 / restored ${values.location}: ${r.verified}/${r.objects} packages verified (100 % fixity match: ${r.verified === r.objects ? 'yes' : 'NO'}), ${r.filesCopied} files / ${r.bytesCopied} bytes copied, ${r.filesAlreadyGood} already good`);
+          return r.failed.length ? 1 : 0;
+        });
+      }
       case 'audit': {
-        if (sub !== 'verify') return err('usage: dangan audit verify [--json]'), 2;
+        if (sub === 'fixity') {
+          if (!values.now) return err('usage: dangan audit fixity --now [--location NAME] [--mode full|sample] [--json]'), 2;
+          const mode = (values.mode ?? 'full') as 'full' | 'sample';
+          if (mode !== 'full' && mode !== 'sample') return err('--mode is full or sample'), 2;
+          return await withRuntime(config, async (rt) => {
+            const names = values.location ? [values.location] : rt.preservation.online.map((l) => l.config.name);
+            const reports = [];
+            for (const location of names) {
+              reports.push(await runAudit(rt.preservation, { location, mode, actor: 'system:cli', samplePercent: rt.preservation.config.audit.samplePercent, bytesPerSecond: rt.preservation.config.audit.bytesPerSecond }));
+            }
+            const unrepaired = reports.reduce((n, r) => n + r.unrepaired, 0);
+            if (values.json) out(JSON.stringify(reports));
+            else {
+              for (const r of reports) {
+                out(`${r.location}: ${r.status}${r.resumed ? ' (resumed)' : ''}, ${r.objectsChecked} packages, ${r.bytesChecked} bytes, ${r.findings.length} findings, ${r.unrepaired} unrepaired`);
+                for (const f of r.findings) out(`  ${f.kind.padEnd(10)} ${f.repaired ? `repaired from ${f.repairedFrom}` : f.kind === 'unexpected' ? 'reported' : 'NOT REPAIRED'}  ${f.path}  ${f.detail}`);
+              }
+            }
+            return unrepaired > 0 || reports.some((r) => r.status !== 'done') ? 1 : 0;
+          });
+        }
+        if (sub !== 'verify') return err('usage: dangan audit (verify | fixity --now) [--json]'), 2;
         return await withDb(config, async (db) => {
           const v = await verifyChain(db);
           if (values.json) out(JSON.stringify(v));

@@ -18,6 +18,9 @@ export const POLICIES = {
   'users:manage': roleIn('admin'),
   'audit:read': roleIn('admin', 'archivist'),
   'jobs:run': roleIn('admin', 'archivist'),
+  /** storage locations, replica health, audits and repairs */
+  'storage:read': roleIn('admin', 'archivist'),
+  'storage:run': roleIn('admin', 'archivist'),
 } as const satisfies Record<string, (a: Actor) => boolean>;
 
 export type Policy = keyof typeof POLICIES;

@@ -7,6 +7,7 @@ const Env = z.object({
   DANGAN_DATA_DIR: z.string().min(1).default('./data'),
   DATABASE_URL: z.string().url().optional(),
   DANGAN_DEMO: z.enum(['auto', 'on', 'off']).default('auto'),
+  DANGAN_STORAGE_CONFIG: z.string().min(1).optional(),
   DANGAN_DEMO_PASSWORD: z.string().min(10).max(256).optional(),
   DANGAN_SESSION_HOURS: z.coerce.number().min(0.01).max(24 * 30).default(12),
   DANGAN_COOKIE_SECURE: z.enum(['true', 'false']).default('false'),
@@ -22,6 +23,8 @@ export type Config = {
   dataDir: string;
   databaseUrl: string | undefined;
   demo: 'auto' | 'on' | 'off';
+  /** JSON file with storage locations and the replication policy; absent = three folders under dataDir */
+  storageConfig: string | undefined;
   demoPassword: string | undefined;
   sessionHours: number;
   cookieSecure: boolean;
@@ -45,6 +48,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     dataDir: resolve(e.DANGAN_DATA_DIR),
     databaseUrl: e.DATABASE_URL,
     demo: e.DANGAN_DEMO,
+    storageConfig: e.DANGAN_STORAGE_CONFIG,
     demoPassword: e.DANGAN_DEMO_PASSWORD,
     sessionHours: e.DANGAN_SESSION_HOURS,
     cookieSecure: e.DANGAN_COOKIE_SECURE === 'true',

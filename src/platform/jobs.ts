@@ -54,6 +54,11 @@ export class Jobs {
     }
   }
 
+  /** A cron schedule (one per key), kept in the database so only one node fires it. */
+  async schedule(name: string, cron: string, data: object, key: string): Promise<void> {
+    await this.boss.schedule(name, cron, data, { key, tz: 'Asia/Shanghai' });
+  }
+
   async send(name: string, data: object): Promise<string> {
     if (!this.defs.has(name)) throw new Error(`unknown job ${name}`);
     const id = await this.boss.send(name, data);

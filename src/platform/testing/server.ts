@@ -2,6 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildApp } from '../../app/http.ts';
+import { preserveVolumes } from '../../app/preserve.ts';
 import { openRuntime, type Runtime } from '../../app/runtime.ts';
 import { seedDemo } from '../../demo/index.ts';
 import { loadConfig } from '../config.ts';
@@ -10,10 +11,10 @@ import { createTestDatabase } from './db.ts';
 
 export const TEST_DEMO_PASSWORD = 'demo-pass-2026';
 
-export type TestServer = { baseUrl: string; demoPassword: string; app: App; rt: Runtime; close(): Promise<void> };
+export type TestServer = { baseUrl: string; demoPassword: string; app: App; rt: Runtime; dataDir: string; databaseUrl: string; close(): Promise<void> };
 
 /** A real server (HTTP on a free port, jobs, content store) on its own fresh database, with the demo archive. */
-export async function startTestServer(opts: { demo?: boolean; web?: boolean; env?: Record<string, string> } = {}): Promise<TestServer> {
+export async function startTestServer(opts: { demo?: boolean; web?: boolean; preserve?: boolean; env?: Record<string, string> } = {}): Promise<TestServer> {
   const tdb = await createTestDatabase();
   const dataDir = await mkdtemp(join(tmpdir(), 'dangan-test-'));
   const config = loadConfig({
@@ -23,6 +24,7 @@ export async function startTestServer(opts: { demo?: boolean; web?: boolean; env
   await tdb.db.close();
   const rt = await openRuntime(config, 'all');
   if (opts.demo !== false) await seedDemo(rt.db, rt.store, { password: TEST_DEMO_PASSWORD });
+  if (opts.preserve) await preserveVolumes(rt, null, 'system:test');
   const app = await buildApp(rt, { serveWeb: opts.web !== false });
   await app.listen({ port: 0, host: '127.0.0.1' });
   const addr = app.server.address();
@@ -32,6 +34,8 @@ export async function startTestServer(opts: { demo?: boolean; web?: boolean; env
     demoPassword: TEST_DEMO_PASSWORD,
     app,
     rt,
+    dataDir,
+    databaseUrl: tdb.url,
     async close() {
       await app.close();
       await rt.close();
