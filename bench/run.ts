@@ -21,6 +21,7 @@ import { createDb } from '../src/platform/db.ts';
 import { startEmbeddedPostgres } from '../src/platform/embedded-postgres.ts';
 import { migrate } from '../src/platform/migrate.ts';
 import { childEnv } from '../src/platform/testing/cli.ts';
+import { benchPreservation } from './preservation.ts';
 
 const rows: string[] = [];
 const row = (what: string, figure: string, bound: string) => rows.push(`| ${what} | ${figure} | ${bound} |`);
@@ -143,4 +144,5 @@ await benchApi(Number(keep.split('|')[1]));
 await (globalThis as { stopLast?: () => Promise<void> }).stopLast?.();
 await benchStore();
 await benchChain();
+if (process.env.BENCH_ONLY !== 'foundation') await benchPreservation(row);
 process.stdout.write(`| what | measured | compared with |\n|---|---|---|\n${rows.join('\n')}\n`);
