@@ -65,3 +65,18 @@ test('bytes changed behind our back on S3 are found by the audit and repaired fr
   assert.equal(r.unrepaired, 0);
   assert.equal((await cloud.store.validateObject(id)).valid, true);
 });
+
+test('with the S3 location down, a new version is written but the volume is not marked preserved, with a clear reason', async () => {
+  const [v] = await srv.rt.db.query<{ id: string }>('SELECT id FROM volume ORDER BY id DESC LIMIT 1');
+  await s3.stop();
+  await srv.rt.db.query(`UPDATE volume SET title = title || '（更正）' WHERE id = $1`, [v!.id]);
+  const t0 = Date.now();
+  const s = await srv.rt.preservation.preserveVolume(v!.id, 'user:test');
+  assert.ok(Date.now() - t0 < 60_000, 'an unavailable backend ends in an error, not a hang');
+  assert.equal(s.headVersion, 2);
+  assert.notEqual(s.state, 'preserved');
+  const cloud = s.replicas.find((r) => r.location === 'cloud')!;
+  assert.equal(cloud.state, 'failed');
+  assert.match(cloud.detail, /unavailable|s3:/i);
+  assert.deepEqual(s.replicas.filter((r) => r.location !== 'cloud').map((r) => [r.state, r.version]), [['verified', 2], ['verified', 2]]);
+});
