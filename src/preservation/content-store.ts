@@ -4,6 +4,7 @@ import { mkdir, open, rename, rm, stat } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { Transform, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
+import { fsyncDir } from './storage/fsync.ts';
 
 export type Digests = { sha256: string; sha512: string; sm3: string };
 export type StoredObject = Digests & { key: string; size: number };
@@ -25,15 +26,6 @@ export class MultiDigest extends Transform {
 
   digests(): Digests {
     return { sha256: this.h256.digest('hex'), sha512: this.h512.digest('hex'), sm3: this.hsm3.digest('hex') };
-  }
-}
-
-async function fsyncDir(dir: string): Promise<void> {
-  const fh = await open(dir, 'r');
-  try {
-    await fh.sync();
-  } finally {
-    await fh.close();
   }
 }
 

@@ -7,21 +7,13 @@ import { pipeline } from 'node:stream/promises';
 import { MultiDigest } from '../content-store.ts';
 import { StorageError, type ObjectInfo, type PutResult, type StorageBackend } from './backend.ts';
 import { byteOrder, checkPrefix, checkRange, checkUserKey, emptyStream, hashStream, mismatch, sameDigests, type Expected } from './verify.ts';
+import { fsyncDir } from './fsync.ts';
 
 /** Where puts are written before the rename; swept by init(), never listed, reserved as a key segment. */
 const TMP = '.tmp';
 
 const codeOf = (err: unknown): string | undefined => (err instanceof Error && 'code' in err && typeof err.code === 'string' ? err.code : undefined);
 const isAbsent = (err: unknown): boolean => codeOf(err) === 'ENOENT' || codeOf(err) === 'ENOTDIR';
-
-async function fsyncDir(dir: string): Promise<void> {
-  const fh = await open(dir, 'r');
-  try {
-    await fh.sync();
-  } finally {
-    await fh.close();
-  }
-}
 
 /**
  * Objects as plain files under `root` (key `a/b.pdf` is `<root>/a/b.pdf`), so an archive stays readable
