@@ -12,6 +12,7 @@ import { NotFoundPage } from './pages/NotFoundPage.tsx';
 import { ProjectPage } from './pages/ProjectPage.tsx';
 import { RepositoriesPage } from './pages/RepositoriesPage.tsx';
 import { RepositoryPage } from './pages/RepositoryPage.tsx';
+import { StoragePage } from './pages/StoragePage.tsx';
 import { UnitProjectPage } from './pages/UnitProjectPage.tsx';
 import { VolumePage } from './pages/VolumePage.tsx';
 import { Redirect } from './router/Redirect.tsx';
@@ -47,6 +48,8 @@ function Routes() {
       return user ? <Redirect to={{ name: 'browse' }} /> : <LoginPage />;
     case 'browse':
       return <AppLayout><RepositoriesPage /></AppLayout>;
+    case 'storage':
+      return <AppLayout><StoragePage /></AppLayout>;
     case 'repository':
       return <AppLayout><RepositoryPage key={route.id} id={route.id} /></AppLayout>;
     case 'project':

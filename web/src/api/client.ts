@@ -1,11 +1,19 @@
 import type {
   ApiErrorBody,
+  ArchivalPackage,
   ArchiveRecord,
+  AuditFinding,
+  AuditJobOutput,
+  AuditMode,
+  AuditRun,
+  JobAccepted,
+  JobState,
   LocalizedMessage,
   Page,
   Project,
   ProjectDetail,
   Repository,
+  StorageOverview,
   UnitProjectDetail,
   User,
   Volume,
@@ -77,11 +85,17 @@ export interface PageParams {
   after?: string | null;
 }
 
-function withPage(path: string, params: PageParams): string {
+function withPage(path: string, params: PageParams, filters: Record<string, string | null | undefined> = {}): string {
   const q = new URLSearchParams();
+  for (const [k, v] of Object.entries(filters)) if (v !== null && v !== undefined && v !== '') q.set(k, v);
   q.set('limit', String(params.limit ?? 50));
   if (params.after) q.set('after', params.after);
   return `${path}?${q.toString()}`;
+}
+
+export interface FindingFilter {
+  runId?: string | null;
+  repaired?: boolean | null;
 }
 
 const enc = encodeURIComponent;
@@ -102,6 +116,25 @@ export const api = {
   volume: (id: string) => request<VolumeDetail>('GET', `/api/volumes/${enc(id)}`),
   volumeRecords: (volumeId: string, p: PageParams = {}) =>
     request<Page<ArchiveRecord>>('GET', withPage(`/api/volumes/${enc(volumeId)}/records`, p)),
+
+  // long-term preservation (admin, archivist; others get 403 auth.forbidden)
+  storageLocations: () => request<StorageOverview>('GET', '/api/storage/locations'),
+  volumePreservation: (volumeId: string) =>
+    request<{ package: ArchivalPackage | null }>('GET', `/api/volumes/${enc(volumeId)}/preservation`),
+  preserveVolume: (volumeId: string) => request<JobAccepted>('POST', `/api/volumes/${enc(volumeId)}/preserve`),
+  auditRuns: (location: string | null, p: PageParams = {}) =>
+    request<Page<AuditRun>>('GET', withPage('/api/storage/audits', p, { location })),
+  startAudit: (location: string, mode: AuditMode = 'full') =>
+    request<JobAccepted>('POST', '/api/storage/audits', { location, mode }),
+  auditJob: (jobId: string) => request<JobState<AuditJobOutput>>('GET', `/api/jobs/fixity-audit/${enc(jobId)}`),
+  findings: (f: FindingFilter, p: PageParams = {}) =>
+    request<Page<AuditFinding>>(
+      'GET',
+      withPage('/api/storage/findings', p, {
+        runId: f.runId,
+        repaired: f.repaired === null || f.repaired === undefined ? null : String(f.repaired),
+      }),
+    ),
 };
 
 /** Where a component's bytes are served (opened in a new tab). */

@@ -138,3 +138,109 @@ export interface ArchiveRecord {
   subclass: string;
   components: Component[];
 }
+
+// ---------------------------------------------------------------- long-term preservation (长期保存)
+
+export type LocationRole = 'primary' | 'same-city' | 'off-site' | 'offline';
+export type PackageStateName = 'pending' | 'preserved' | 'degraded';
+export type ReplicaStateName = 'verified' | 'failed' | 'missing' | 'corrupted';
+export type AuditMode = 'full' | 'sample';
+/** audit_run.status; `busy` only ever appears in a job's output (another audit held the location). */
+export type AuditStatus = 'running' | 'done' | 'interrupted';
+export type FindingKind = 'missing' | 'corrupted' | 'unexpected' | 'invalid';
+
+export interface LastAudit {
+  id: string;
+  mode: AuditMode;
+  status: AuditStatus;
+  startedAt: string;
+  finishedAt: string | null;
+  objectsChecked: number;
+  findings: number;
+  unrepaired: number;
+}
+
+export interface StorageLocation {
+  name: string;
+  role: LocationRole;
+  kind: 'fs' | 's3';
+  describe: string;
+  city: string;
+  seismicZone: string;
+  /** null for object storage (S3) or when the filesystem cannot be asked */
+  capacity: { totalBytes: number; freeBytes: number } | null;
+  replicas: { verified: number; failing: number; bytes: number };
+  lastAudit: LastAudit | null;
+}
+
+export interface StorageOverview {
+  policy: { copies: number; offSite: number };
+  packages: { preserved: number; pending: number; degraded: number };
+  items: StorageLocation[];
+}
+
+export interface ReplicaState {
+  location: string;
+  role: LocationRole;
+  state: ReplicaStateName;
+  version: number;
+  detail: string;
+  verifiedAt: string | null;
+}
+
+export interface ArchivalPackage {
+  volumeId: string;
+  ocflId: string;
+  headVersion: number;
+  bytes: number;
+  files: number;
+  state: PackageStateName;
+  replicas: ReplicaState[];
+}
+
+export interface AuditRun {
+  id: string;
+  location: string;
+  mode: AuditMode;
+  status: AuditStatus;
+  startedAt: string;
+  finishedAt: string | null;
+  objectsChecked: number;
+  bytesChecked: number;
+  findings: number;
+  unrepaired: number;
+  requestedBy: string;
+}
+
+export interface AuditFinding {
+  id: string;
+  runId: string;
+  location: string;
+  volumeId: string | null;
+  archivalCode: string | null;
+  path: string;
+  kind: FindingKind;
+  detail: string;
+  repaired: boolean;
+  repairedFrom: string | null;
+  at: string;
+}
+
+export interface JobAccepted {
+  jobId: string;
+  queue: string;
+}
+
+/** pg-boss job states. */
+export type JobStateName = 'created' | 'retry' | 'active' | 'completed' | 'cancelled' | 'failed';
+
+export interface JobState<O = unknown> {
+  id: string;
+  state: JobStateName;
+  output: O | null;
+}
+
+/** What a fixity-audit job answers when it is done (`skipped` for a scheduled full pass not yet due). */
+export type AuditJobOutput =
+  | { runId: string; status: AuditStatus | 'busy'; objectsChecked: number; findings: number; unrepaired: number }
+  | { skipped: true };

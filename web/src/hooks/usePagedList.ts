@@ -7,6 +7,8 @@ export interface PagedList<T> {
   loading: boolean;
   error: unknown;
   loadMore: () => void;
+  /** Fetches the first page again, keeping the rows on screen until it arrives (drops further pages). */
+  reload: () => void;
 }
 
 /**
@@ -52,5 +54,10 @@ export function usePagedList<T>(fetchPage: (after: string | null) => Promise<Pag
     if (next && !loading) load(next, true);
   }, [next, loading, load]);
 
-  return { items, next, loading, error, loadMore };
+  const reload = useCallback(() => {
+    generation.current += 1;
+    load(null, false);
+  }, [load]);
+
+  return { items, next, loading, error, loadMore, reload };
 }

@@ -2,11 +2,14 @@ import { FilePdfOutlined, FileOutlined } from '@ant-design/icons';
 import { Card, Descriptions, Flex, Skeleton, Space, Tag, Typography, type TableColumnsType } from 'antd';
 import { api, componentContentUrl } from '../api/client.ts';
 import type { ArchiveRecord, Component } from '../api/types.ts';
+import { canSeeStorage } from '../auth/permissions.ts';
+import { useAuth } from '../auth/useAuth.ts';
 import { Crumbs } from '../components/Crumbs.tsx';
 import { ErrorAlert } from '../components/ErrorAlert.tsx';
 import { formatBytes } from '../components/format.ts';
 import { AccessTag, CategoryLabel, ClassificationLabel, RetentionLabel } from '../components/labels.tsx';
 import { LoadMoreTable } from '../components/LoadMoreTable.tsx';
+import { PreservationCard } from '../components/PreservationCard.tsx';
 import { useAsync } from '../hooks/useAsync.ts';
 import { usePagedList } from '../hooks/usePagedList.ts';
 import { useRepositoryName } from '../hooks/useRepositoryName.ts';
@@ -32,6 +35,7 @@ function ComponentLink({ c }: { c: Component }) {
 /** A volume's description and its contents list (卷内目录). */
 export function VolumePage({ id }: { id: string }) {
   const t = useT();
+  const { user } = useAuth();
   const state = useAsync(() => api.volume(id), id);
   const list = usePagedList((after) => api.volumeRecords(id, { after }), id);
   const detail = state.data;
@@ -90,6 +94,7 @@ export function VolumePage({ id }: { id: string }) {
             ]}
           />
         </Card>
+        {canSeeStorage(user) ? <PreservationCard volumeId={v.id} /> : null}
         <Card title={t('record.listTitle')}>
           <LoadMoreTable list={list} columns={columns} rowKey="id" testId="records-table" />
         </Card>

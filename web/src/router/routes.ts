@@ -1,10 +1,11 @@
 // A tiny hash router: `#/login`, `#/browse`, `#/repositories/:id`, `#/projects/:id`,
-// `#/unit-projects/:id`, `#/volumes/:id`.
+// `#/unit-projects/:id`, `#/volumes/:id`, `#/storage`.
 
 export type Route =
   | { name: 'root' }
   | { name: 'login' }
   | { name: 'browse' }
+  | { name: 'storage' }
   | { name: 'repository'; id: string }
   | { name: 'project'; id: string }
   | { name: 'unitProject'; id: string }
@@ -30,6 +31,7 @@ export function parseHash(hash: string): Route {
   if (path === '' || path === '/') return { name: 'root' };
   if (path === '/login') return { name: 'login' };
   if (path === '/browse') return { name: 'browse' };
+  if (path === '/storage') return { name: 'storage' };
   const m = /^\/([a-z-]+)\/([^/]+)$/.exec(path);
   if (m && m[1] !== undefined && m[2] !== undefined) {
     const name = byId[m[1]];
@@ -54,6 +56,8 @@ export function href(route: Route): string {
       return '#/login';
     case 'browse':
       return '#/browse';
+    case 'storage':
+      return '#/storage';
     case 'notFound':
       return `#${route.path}`;
     default:
