@@ -7,3 +7,5 @@ export { runAudit, type AuditOptions, type AuditReport, type AuditFinding } from
 export { loadStorageConfig, defaultStorageConfig, storageConfigIssues, StorageConfig, LocationConfig } from './locations.ts';
 export { copyObject } from './replicate.ts';
 export { restoreLocation, type RestoreReport } from './restore.ts';
+export { exportVolumes, importBags, type ImportedVolume } from './offline.ts';
+export * from './bagit/index.ts';

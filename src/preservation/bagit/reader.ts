@@ -137,7 +137,7 @@ async function readDeclaration(root: string, problems: Problems): Promise<{ vers
   if (lines.length !== 2) malformed(`应恰好两行，实有 ${lines.length} 行`, `it must have exactly two lines, it has ${lines.length}`);
   const [l1 = '', l2 = ''] = lines;
   if (!/^BagIt-Version: /.test(l1)) malformed('第一行应为“BagIt-Version: M.N”', 'line 1 must be "BagIt-Version: M.N"');
-  if (!/^Tag-File-Character-Encoding: /.test(l2)) malformed('第二行应为“Tag-File-Character-Encoding: UTF-8”', 'line 2 must be "Tag-File-Character-Encoding: UTF-8"');
+  if (!/^Tag-File-Character-Encoding: \S+$/.test(l2)) malformed('第二行应为“Tag-File-Character-Encoding: UTF-8”', 'line 2 must be "Tag-File-Character-Encoding: UTF-8"');
   // Read on leniently, so that the rest of the bag is still checked by the right rules.
   const version = /^\s*BagIt-Version\s*:\s?(.*)$/.exec(l1)?.[1];
   const label = /^\s*Tag-File-Character-Encoding\s*:\s*(.*?)\s*$/.exec(l2)?.[1];
