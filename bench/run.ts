@@ -139,10 +139,13 @@ async function benchChain(): Promise<void> {
 
 const cpu = cpus()[0]?.model ?? 'unknown CPU';
 process.stdout.write(`Machine: ${cpus().length} × ${cpu}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}, ${new Date().toISOString().slice(0, 10)}\n\n`);
-const keep = await benchStartup();
-await benchApi(Number(keep.split('|')[1]));
-await (globalThis as { stopLast?: () => Promise<void> }).stopLast?.();
-await benchStore();
-await benchChain();
-if (process.env.BENCH_ONLY !== 'foundation') await benchPreservation(row);
+const only = process.env.BENCH_ONLY ?? 'all'; // all | foundation | preservation
+if (only !== 'preservation') {
+  const keep = await benchStartup();
+  await benchApi(Number(keep.split('|')[1]));
+  await (globalThis as { stopLast?: () => Promise<void> }).stopLast?.();
+  await benchStore();
+  await benchChain();
+}
+if (only !== 'foundation') await benchPreservation(row);
 process.stdout.write(`| what | measured | compared with |\n|---|---|---|\n${rows.join('\n')}\n`);

@@ -4,7 +4,7 @@ import { mkdir, open, readdir, rename, rm, rmdir, stat, unlink } from 'node:fs/p
 import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { MultiDigest } from '../content-store.ts';
+import { MultiDigest, READ_CHUNK } from '../content-store.ts';
 import { StorageError, type ObjectInfo, type PutResult, type StorageBackend } from './backend.ts';
 import { byteOrder, checkPrefix, checkRange, checkUserKey, emptyStream, hashStream, mismatch, sameDigests, type Expected } from './verify.ts';
 import { fsyncDir } from './fsync.ts';
@@ -75,7 +75,7 @@ export class FsBackend implements StorageBackend {
       const bad = mismatch(written, expected);
       if (bad) throw new StorageError('verify-failed', `${this.describe}: ${key}: ${bad}; nothing stored`, key);
       // Re-read before the rename (same inode afterwards), so unverified bytes are never visible at the key.
-      const reread = await hashStream(key, createReadStream(tmp));
+      const reread = await hashStream(key, createReadStream(tmp, { highWaterMark: READ_CHUNK }));
       if (!sameDigests(written, reread)) throw new StorageError('verify-failed', `${this.describe}: ${key}: bytes read back differ from the bytes written`, key);
       const dir = dirname(dest);
       let created: string | undefined;
@@ -115,7 +115,7 @@ export class FsBackend implements StorageBackend {
       if (!st.isFile()) throw new StorageError('not-found', `${this.describe}: no object ${key}`, key);
       return emptyStream(); // a range wholly past the end is empty, as on both backends
     }
-    return fh.createReadStream(range ? { start: range.start, end: range.end } : {});
+    return fh.createReadStream({ highWaterMark: READ_CHUNK, ...(range ? { start: range.start, end: range.end } : {}) });
   }
 
   async head(key: string): Promise<ObjectInfo | undefined> {
