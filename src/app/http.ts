@@ -8,7 +8,7 @@ import { PageQuery, decodeCursor, page } from '../platform/http/paging.ts';
 import { createHttpServer, type App } from '../platform/http/server.ts';
 import { projectRoot } from '../platform/paths.ts';
 import { toChainEvent, verifyChain } from '../preservation/index.ts';
-import { FIXITY_PING, JOB_QUEUES } from './jobs.ts';
+import { FIXITY_PING, JOB_QUEUES, PRESERVE_VOLUME } from './jobs.ts';
 import { storageRoutes } from './storage-routes.ts';
 import type { Runtime } from './runtime.ts';
 
@@ -54,7 +54,11 @@ export async function buildApp(rt: Runtime, opts: { serveWeb?: boolean } = {}): 
     cookieSecure: config.cookieSecure,
     limits: { maxFailures: config.loginMaxFailures, windowSeconds: config.loginWindowSeconds },
   });
-  await catalogRoutes(app, db, rt.store);
+  // A described volume that is already preserved gets a new package version (never an overwrite), as a job.
+  await catalogRoutes(app, db, rt.store, async (volumeId, actor) => {
+    const [pkg] = await db.query('SELECT 1 FROM archival_package WHERE volume_id = $1', [volumeId]);
+    if (pkg) await rt.jobs.send(PRESERVE_VOLUME, { volumeId, requestedBy: actorName(actor) });
+  });
   await storageRoutes(app, db, rt.preservation, rt.jobs);
 
   app.get('/api/audit/verify', {

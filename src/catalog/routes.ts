@@ -42,7 +42,10 @@ function parseRange(header: string | undefined, size: number): { start: number; 
   return start > end || start >= size ? 'invalid' : { start, end };
 }
 
-export async function catalogRoutes(app: App, db: Db, content: ContentReader): Promise<void> {
+/** Told after a volume's description changed and committed (preservation writes a new package version). */
+export type VolumeChanged = (volumeId: string, actor: Actor) => Promise<void>;
+
+export async function catalogRoutes(app: App, db: Db, content: ContentReader, volumeChanged: VolumeChanged = async () => undefined): Promise<void> {
   const scopeOf = (a: Actor) => readScope(a);
 
   app.get('/api/repositories', {
@@ -144,6 +147,7 @@ export async function catalogRoutes(app: App, db: Db, content: ContentReader): P
     schema: { tags, summary: '开放/密级变更 / change open status and classification', params: Id, body: VolumeAccessChange, response: { 204: z.null() } },
   }, async (req, reply) => {
     await db.tx((tx) => changeVolumeAccess(tx, req.actor, req.params.id, req.body));
+    await volumeChanged(req.params.id, req.actor);
     return reply.status(204).send(null);
   });
 
@@ -158,7 +162,11 @@ export async function catalogRoutes(app: App, db: Db, content: ContentReader): P
       tags, summary: '著录文件 / describe a record (files arrive through submission packages)', params: Id, body: NewRecord,
       response: { 201: z.object({ id: z.string(), seq: z.number() }) },
     },
-  }, async (req, reply) => reply.status(201).send(await db.tx((tx) => createRecord(tx, req.actor, req.params.id, req.body))));
+  }, async (req, reply) => {
+    const created = await db.tx((tx) => createRecord(tx, req.actor, req.params.id, req.body));
+    await volumeChanged(req.params.id, req.actor);
+    return reply.status(201).send(created);
+  });
 
   app.get('/api/components/:id/content', {
     config: { policy: 'catalog:read' },

@@ -7,7 +7,7 @@ import { createUser, ROLES, type Role as UserRole } from '../identity/index.ts';
 import { seedDemo, type DemoResult } from '../demo/index.ts';
 import { loadConfig, type Config } from '../platform/config.ts';
 import { migrate } from '../platform/migrate.ts';
-import { restoreLocation, runAudit, verifyChain } from '../preservation/index.ts';
+import { exportVolumes, importBags, restoreLocation, runAudit, verifyChain } from '../preservation/index.ts';
 
 const HELP = `dangan ${VERSION} — 城建电子档案系统 / urban-construction electronic archives
 
@@ -23,6 +23,9 @@ Commands:
                                   nothing is left unrepaired
   preserve (--all | --volume 档号 ...)
                                   write archival packages (OCFL) and replicate them to every location
+  export (--volumes 档号[,档号…] | --all) --to DIR [--json]
+                                  offline copies (脱机保管): one verified BagIt bag per volume
+  import DIR [--json]             verify offline copies (one bag or a folder of bags) and re-ingest them
   restore --location NAME [--json]
                                   rebuild a wiped location from the others and prove every copy
   user add --username U --role R --repository CODE [--display-name N] [--password P]
@@ -109,6 +112,8 @@ export async function main(argv: string[]): Promise<number> {
       mode: { type: 'string' },
       all: { type: 'boolean' },
       volume: { type: 'string', multiple: true },
+      volumes: { type: 'string' },
+      to: { type: 'string' },
     },
   });
   const [cmd, sub] = positionals;
@@ -155,6 +160,31 @@ export async function main(argv: string[]): Promise<number> {
           if (values.json) out(JSON.stringify(r));
           else out(`${r.preserved} preserved, ${r.notPreserved.length} not preserved${r.notPreserved.length ? `: ${r.notPreserved.join(', ')}` : ''}`);
           return r.notPreserved.length ? 1 : 0;
+        });
+      }
+      case 'export': {
+        if (!values.to || (!values.all && !values.volumes)) return err('usage: dangan export (--volumes 档号[,档号…] | --all) --to DIR'), 2;
+        return await withRuntime(config, async (rt) => {
+          const codes = values.volumes?.split(',').map((c) => c.trim()).filter(Boolean) ?? [];
+          const rows = values.all
+            ? await rt.db.query<{ id: string; archival_code: string }>(`SELECT v.id, v.archival_code FROM volume v JOIN archival_package p ON p.volume_id = v.id ORDER BY v.archival_code`)
+            : await rt.db.query<{ id: string; archival_code: string }>('SELECT id, archival_code FROM volume WHERE archival_code = ANY($1) ORDER BY archival_code', [codes]);
+          const missing = codes.filter((c) => !rows.some((r) => r.archival_code === c));
+          if (missing.length) return err(`no volume with 档号 ${missing.join(', ')}`), 2;
+          const results = await exportVolumes(rt.preservation, rows.map((r) => r.id), values.to!, 'system:cli');
+          if (values.json) out(JSON.stringify(results.map(({ report: _r, ...x }) => x)));
+          else for (const r of results) out(`${r.path}  ${r.files} files, ${r.bytes} bytes, Payload-Oxum ${r.payloadOxum}, verified`);
+          return 0;
+        });
+      }
+      case 'import': {
+        const dir = sub;
+        if (!dir) return err('usage: dangan import DIR'), 2;
+        return await withRuntime(config, async (rt) => {
+          const results = await importBags(rt.preservation, dir, 'system:cli');
+          if (values.json) out(JSON.stringify(results.map((r) => ({ bag: r.bag, status: r.result.status, ocflId: r.result.ocflId, head: r.result.head, files: r.result.files, state: r.state.state }))));
+          else for (const r of results) out(`${r.bag}: ${r.result.status} (${r.result.head}, ${r.result.files} files) → ${r.state.state}`);
+          return results.every((r) => r.state.state === 'preserved') ? 0 : 1;
         });
       }
       case 'restore': {
@@ -228,7 +258,12 @@ export async function main(argv: string[]): Promise<number> {
         return 2;
     }
   } catch (e) {
-    const ae = e as { code?: string; bilingual?: { zh: string; en: string }; message: string };
+    const ae = e as { code?: string; bilingual?: { zh: string; en: string }; message: string; problems?: { message: { zh: string; en: string }; path?: string }[] };
+    if (ae.problems?.length) {
+      err(`error: ${ae.message}`);
+      for (const p of ae.problems) err(`  ${p.path ?? ''} ${p.message.zh} / ${p.message.en}`);
+      return 1;
+    }
     err(ae.bilingual ? `${ae.code}: ${ae.bilingual.zh} / ${ae.bilingual.en}` : `error: ${ae.message}`);
     return 1;
   }

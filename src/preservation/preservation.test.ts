@@ -186,3 +186,21 @@ test('dangan restore rebuilds a wiped location and proves a 100 % fixity match',
     assert.equal((await packageState(srv.rt.db, v.id))!.state, 'preserved');
   }
 });
+
+test('changing a preserved volume through the API queues a new package version (never an overwrite)', async () => {
+  const archivist = await new TestClient(srv.baseUrl).login('archivist', srv.demoPassword);
+  const v = volumes.find((x) => x.archival_code === 'C5-2024-0001-001')!;
+  const before = (await packageState(srv.rt.db, v.id))!.headVersion;
+  const r = await archivist.req('PATCH', `/api/volumes/${v.id}/access`, { access: 'restricted', classification: 'internal', reason: '含隐蔽工程细节' });
+  assert.equal(r.status, 204);
+  let head = before;
+  for (let i = 0; i < 100 && head === before; i++) {
+    await new Promise((res) => setTimeout(res, 200));
+    head = (await packageState(srv.rt.db, v.id))!.headVersion;
+  }
+  assert.equal(head, before + 1);
+  const xml = await readFile(objectFile('primary', v.id, `v${head}/content/metadata/volume.xml`), 'utf8');
+  assert.match(xml, /<密级>内部<\/密级>/);
+  for (let i = 0; i < 100 && (await packageState(srv.rt.db, v.id))!.state !== 'preserved'; i++) await new Promise((res) => setTimeout(res, 200));
+  assert.equal((await packageState(srv.rt.db, v.id))!.state, 'preserved');
+});

@@ -1,0 +1,2 @@
+/** Submission and transfer packages. Public API of the module; other modules import only this file. */
+export * from './unpack/index.ts';
