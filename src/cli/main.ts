@@ -7,7 +7,7 @@ import { createUser, ROLES, type Role as UserRole } from '../identity/index.ts';
 import { seedDemo, type DemoResult } from '../demo/index.ts';
 import { loadConfig, type Config } from '../platform/config.ts';
 import { migrate } from '../platform/migrate.ts';
-import { exportVolumes, importBags, restoreLocation, runAudit, verifyChain } from '../preservation/index.ts';
+import { exportVolumes, importBags, parseAnchor, restoreLocation, runAudit, verifyChain, type ChainAnchor } from '../preservation/index.ts';
 
 const HELP = `dangan ${VERSION} — 城建电子档案系统 / urban-construction electronic archives
 
@@ -17,7 +17,9 @@ Commands:
   serve [--role all|web|worker]   run the server (default: web + worker in one process)
   migrate                         apply database migrations
   seed-demo                       load the demo archive (once; prints the demo passwords)
-  audit verify [--json]           re-compute the event chain; exit 1 at the first broken link
+  audit verify [--anchor SEQ:HASH ...] [--json]
+                                  re-compute the event chain; exit 1 at the first broken link, or when
+                                  an anchor printed earlier no longer matches (removed newest events)
   audit fixity --now [--location NAME] [--mode full|sample] [--json]
                                   audit storage now, repair what can be repaired; exit 0 only when
                                   nothing is left unrepaired
@@ -113,6 +115,7 @@ export async function main(argv: string[]): Promise<number> {
       all: { type: 'boolean' },
       volume: { type: 'string', multiple: true },
       volumes: { type: 'string' },
+      anchor: { type: 'string', multiple: true },
       to: { type: 'string' },
     },
   });
@@ -218,11 +221,13 @@ export async function main(argv: string[]): Promise<number> {
             return unrepaired > 0 || reports.some((r) => r.status !== 'done') ? 1 : 0;
           });
         }
-        if (sub !== 'verify') return err('usage: dangan audit (verify | fixity --now) [--json]'), 2;
+        if (sub !== 'verify') return err('usage: dangan audit (verify [--anchor SEQ:HASH ...] | fixity --now) [--json]'), 2;
+        const anchors = (values.anchor ?? []).map((a) => parseAnchor(a));
+        if (anchors.some((a) => !a)) return err('--anchor is SEQ:HASH, as printed by an earlier `dangan audit verify`'), 2;
         return await withDb(config, async (db) => {
-          const v = await verifyChain(db);
+          const v = await verifyChain(db, 2000, anchors as ChainAnchor[]);
           if (values.json) out(JSON.stringify(v));
-          else if (v.ok) out(`事件链完整 / event chain intact: ${v.count} events, head ${v.head}`);
+          else if (v.ok) out(`事件链完整 / event chain intact: ${v.count} events, head ${v.head}\n锚点 / anchor (keep it outside the database): ${v.anchor}`);
           else out(`事件链断裂 / event chain BROKEN at event ${v.brokenAt} (${v.reason}): ${v.message}; ${v.count} events verified before it`);
           return v.ok ? 0 : 1;
         });

@@ -43,6 +43,7 @@ test('an intact chain verifies, through the API and through `dangan audit verify
   const r = cli('audit', 'verify', '--json');
   assert.equal(r.status, 0, r.stderr);
   assert.deepEqual(JSON.parse(r.stdout), v);
+  assert.match(r.stdout, /"anchor":"5:[0-9a-f]{64}"/);
 });
 
 test('the append-only trigger refuses an UPDATE and a DELETE', async () => {
@@ -114,4 +115,32 @@ test('an event appended in a transaction that rolls back leaves no trace', async
   const [n] = await db.query<{ n: number }>(`SELECT count(*) AS n FROM event WHERE subject = 'rolled-back'`);
   assert.equal(n!.n, 0);
   assert.equal((await verifyChain(db, 1000)).count, before.count);
+});
+
+test('an anchor kept outside the database catches removed newest events and a rewritten anchored event', async () => {
+  const fresh = await createTestDatabase();
+  try {
+    for (let i = 0; i < 5; i++) await fresh.db.tx((tx) => appendEvent(tx, { actor: 'a', action: 'x', subject: `t${i}` }));
+    const v = await verifyChain(fresh.db);
+    assert.equal(v.ok, true);
+    const anchor = v.ok ? v.anchor : '';
+    assert.match(anchor, /^5:[0-9a-f]{64}$/);
+    const env = { DATABASE_URL: fresh.url };
+    assert.equal(runCli(['audit', 'verify', '--anchor', anchor], env).status, 0);
+    assert.equal(runCli(['audit', 'verify', '--anchor', 'not-an-anchor'], env).status, 2);
+    // Cut off the newest two events: the chain that remains is internally consistent …
+    await fresh.db.query('ALTER TABLE event DISABLE TRIGGER event_no_update');
+    await fresh.db.query('DELETE FROM event WHERE seq > 3');
+    assert.equal((await verifyChain(fresh.db)).ok, true);
+    // … but the anchor recorded earlier proves events are missing.
+    const cut = runCli(['audit', 'verify', '--anchor', anchor, '--json'], env);
+    assert.equal(cut.status, 1);
+    assert.deepEqual([JSON.parse(cut.stdout).reason, JSON.parse(cut.stdout).brokenAt], ['truncated', 4]);
+    const [three] = await fresh.db.query<{ hash: string }>('SELECT hash FROM event WHERE seq = 3');
+    const wrong = await verifyChain(fresh.db, 2000, [{ seq: 3, hash: '0'.repeat(64) }]);
+    assert.deepEqual(!wrong.ok && [wrong.reason, wrong.brokenAt], ['anchor-mismatch', 3]);
+    assert.equal((await verifyChain(fresh.db, 2000, [{ seq: 3, hash: three!.hash }])).ok, true);
+  } finally {
+    await fresh.drop();
+  }
 });

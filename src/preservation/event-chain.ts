@@ -89,11 +89,23 @@ export const toChainEvent = (r: EventRow): ChainEvent => ({
 });
 
 export type ChainVerdict =
-  | { ok: true; count: number; head: string }
-  | { ok: false; count: number; brokenAt: number; reason: 'gap' | 'prev-mismatch' | 'hash-mismatch'; message: string };
+  | { ok: true; count: number; head: string; anchor: string }
+  | { ok: false; count: number; brokenAt: number; reason: 'gap' | 'prev-mismatch' | 'hash-mismatch' | 'truncated' | 'anchor-mismatch'; message: string };
 
-/** Re-computes the whole chain in pages (constant memory) and names the first broken link. */
-export async function verifyChain(q: Queryable, pageSize = 2000): Promise<ChainVerdict> {
+/** An anchor `SEQ:HASH` recorded outside the database (a printed report, a replica) catches a cut-off tail. */
+export type ChainAnchor = { seq: number; hash: string };
+
+export function parseAnchor(text: string): ChainAnchor | undefined {
+  const m = /^(\d{1,15}):([0-9a-f]{64})$/.exec(text.trim());
+  return m ? { seq: Number(m[1]), hash: m[2]! } : undefined;
+}
+
+/**
+ * Re-computes the whole chain in pages (constant memory) and names the first broken link. With anchors
+ * (earlier heads kept outside the database), a chain whose newest events were removed fails too.
+ */
+export async function verifyChain(q: Queryable, pageSize = 2000, anchors: ChainAnchor[] = []): Promise<ChainVerdict> {
+  const wanted = new Map(anchors.map((a) => [a.seq, a.hash]));
   let expectedSeq = 1;
   let prev = GENESIS;
   let count = 0;
@@ -114,10 +126,20 @@ export async function verifyChain(q: Queryable, pageSize = 2000): Promise<ChainV
       if (eventHash(rest) !== hash) {
         return { ok: false, count, brokenAt: e.seq, reason: 'hash-mismatch', message: `event ${e.seq} was changed after it was written` };
       }
+      const anchored = wanted.get(e.seq);
+      if (anchored !== undefined && anchored !== hash) {
+        return { ok: false, count, brokenAt: e.seq, reason: 'anchor-mismatch', message: `event ${e.seq} differs from the anchor recorded for it` };
+      }
       prev = hash;
       expectedSeq += 1;
       count += 1;
     }
-    if (rows.length < pageSize) return { ok: true, count, head: prev };
+    if (rows.length < pageSize) {
+      const beyond = anchors.filter((a) => a.seq > count).sort((a, b) => a.seq - b.seq)[0];
+      if (beyond) {
+        return { ok: false, count, brokenAt: count + 1, reason: 'truncated', message: `the chain ends at event ${count}, but an anchor names event ${beyond.seq}: events were removed` };
+      }
+      return { ok: true, count, head: prev, anchor: `${count}:${prev}` };
+    }
   }
 }
