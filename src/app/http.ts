@@ -10,6 +10,7 @@ import { projectRoot } from '../platform/paths.ts';
 import { toChainEvent, verifyChain } from '../preservation/index.ts';
 import { FIXITY_PING, JOB_QUEUES, PRESERVE_VOLUME } from './jobs.ts';
 import { storageRoutes } from './storage-routes.ts';
+import { uploadRoutes } from '../packages/index.ts';
 import type { Runtime } from './runtime.ts';
 
 export const VERSION = (JSON.parse(readFileSync(join(projectRoot(), 'package.json'), 'utf8')) as { version: string }).version;
@@ -60,6 +61,7 @@ export async function buildApp(rt: Runtime, opts: { serveWeb?: boolean } = {}): 
     if (pkg) await rt.jobs.send(PRESERVE_VOLUME, { volumeId, requestedBy: actorName(actor) });
   });
   await storageRoutes(app, db, rt.preservation, rt.jobs);
+  await uploadRoutes(app, db, rt.uploads, config.uploadMaxBytes);
 
   app.get('/api/audit/verify', {
     config: { policy: 'audit:read' },

@@ -7,6 +7,7 @@ import { Jobs } from '../platform/jobs.ts';
 import { migrate } from '../platform/migrate.ts';
 import { FsContentStore, Preservation, loadStorageConfig } from '../preservation/index.ts';
 import { defineJobs, scheduleAudits } from './jobs.ts';
+import { Uploads } from '../packages/index.ts';
 import { loadReferenceData } from './reference-data.ts';
 
 export type Role = 'all' | 'web' | 'worker';
@@ -17,6 +18,7 @@ export type Runtime = {
   db: Db;
   store: FsContentStore;
   preservation: Preservation;
+  uploads: Uploads;
   jobs: Jobs;
   role: Role;
   embedded: EmbeddedHandle | undefined;
@@ -42,12 +44,14 @@ export async function openRuntime(config: Config, role: Role, log: (m: string) =
     const store = new FsContentStore(join(config.dataDir, 'store'));
     await store.init();
     const preservation = await Preservation.open(db, store, await loadStorageConfig(config.storageConfig, config.dataDir));
+    const uploads = new Uploads(db, store, join(config.dataDir, 'uploads'));
+    await uploads.init();
     const jobs = new Jobs(db.url, role !== 'web');
     defineJobs(jobs, db, store, preservation);
     await jobs.start();
     if (role !== 'web') await scheduleAudits(jobs, preservation);
     return {
-      config, db, store, preservation, jobs, role, embedded,
+      config, db, store, preservation, uploads, jobs, role, embedded,
       async close() {
         await jobs.stop().catch(() => undefined);
         await db.close().catch(() => undefined);

@@ -18,6 +18,8 @@ export const POLICIES = {
   'users:manage': roleIn('admin'),
   'audit:read': roleIn('admin', 'archivist'),
   'jobs:run': roleIn('admin', 'archivist'),
+  /** submit records of a project: its invited units, and the archive's own staff */
+  'submission:create': roleIn('admin', 'archivist', 'submitter'),
   /** storage locations, replica health, audits and repairs */
   'storage:read': roleIn('admin', 'archivist'),
   'storage:run': roleIn('admin', 'archivist'),

@@ -12,6 +12,7 @@ const Env = z.object({
   DANGAN_SESSION_HOURS: z.coerce.number().min(0.01).max(24 * 30).default(12),
   DANGAN_COOKIE_SECURE: z.enum(['true', 'false']).default('false'),
   DANGAN_BODY_LIMIT: z.coerce.number().int().min(1024).default(1024 * 1024),
+  DANGAN_UPLOAD_MAX_BYTES: z.coerce.number().int().min(1).default(50 * 1024 ** 3),
   DANGAN_LOGIN_MAX_FAILURES: z.coerce.number().int().min(1).default(5),
   DANGAN_LOGIN_WINDOW_SECONDS: z.coerce.number().int().min(1).default(15 * 60),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
@@ -29,6 +30,8 @@ export type Config = {
   sessionHours: number;
   cookieSecure: boolean;
   bodyLimit: number;
+  /** largest resumable upload (tus Upload-Length) */
+  uploadMaxBytes: number;
   loginMaxFailures: number;
   loginWindowSeconds: number;
   logLevel: z.infer<typeof Env>['LOG_LEVEL'];
@@ -53,6 +56,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     sessionHours: e.DANGAN_SESSION_HOURS,
     cookieSecure: e.DANGAN_COOKIE_SECURE === 'true',
     bodyLimit: e.DANGAN_BODY_LIMIT,
+    uploadMaxBytes: e.DANGAN_UPLOAD_MAX_BYTES,
     loginMaxFailures: e.DANGAN_LOGIN_MAX_FAILURES,
     loginWindowSeconds: e.DANGAN_LOGIN_WINDOW_SECONDS,
     logLevel: e.LOG_LEVEL,

@@ -1,5 +1,5 @@
 export { canonicalJson } from './canonical-json.ts';
-export { FsContentStore, MultiDigest, type Digests, type StoredObject } from './content-store.ts';
+export { FsContentStore, MultiDigest, READ_CHUNK, type Digests, type StoredObject } from './content-store.ts';
 export { appendEvent, verifyChain, eventHash, toChainEvent, parseAnchor, GENESIS, type ChainEvent, type ChainVerdict, type EventInput, type ChainAnchor } from './event-chain.ts';
 export { checkComponentFixity, type FixityOutcome } from './fixity.ts';
 export { Preservation, packageState, ocflIdFor, intact, damage, openBackend, type Location, type PackageState, type ReplicaState } from './service.ts';
