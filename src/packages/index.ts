@@ -1,3 +1,4 @@
 /** Submission and transfer packages. Public API of the module; other modules import only this file. */
 export * from './unpack/index.ts';
 export * from './upload/index.ts';
+export * from './model.ts';
