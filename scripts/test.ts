@@ -3,7 +3,7 @@
  * DANGAN_TEST_DATABASE_URL), migrates a template database, then runs Node's test runner over every
  * test file. Each test file copies the template into a database of its own.
  */
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, statSync } from 'node:fs';
 import { chmod, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -18,8 +18,22 @@ import { urlFor } from '../src/platform/testing/db.ts';
 const TEMPLATE = 'dangan_template';
 const DEFAULT_FILES = ['src/**/*.test.ts', 'scripts/**/*.test.ts', 'e2e/**/*.test.ts'];
 
+/** The whole suite starts with the type checks (server, tests and web app): a type error is a failure. */
+function typecheck(): boolean {
+  for (const project of ['tsconfig.json', 'web/tsconfig.json']) {
+    const r = spawnSync(process.execPath, ['node_modules/typescript/bin/tsc', '-p', project, '--noEmit'], { stdio: 'inherit' });
+    if (r.status !== 0) {
+      process.stdout.write(`# typecheck of ${project} failed\n`);
+      return false;
+    }
+  }
+  process.stdout.write('# typecheck passed\n');
+  return true;
+}
+
 async function main(): Promise<number> {
   const t0 = performance.now();
+  if (process.argv.slice(2).every((a) => a.startsWith('-')) && !typecheck()) return 1;
   let embedded: EmbeddedHandle | undefined;
   let dir: string | undefined;
   let adminUrl = process.env.DANGAN_TEST_DATABASE_URL;

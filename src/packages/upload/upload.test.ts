@@ -26,7 +26,7 @@ async function create(c: TestClient, length: number, name = '竣工图 总平面
 }
 async function patch(c: TestClient, location: string, offset: number, body: Buffer) {
   const res = await fetch(`${srv.baseUrl}${location}`, {
-    method: 'PATCH', body,
+    method: 'PATCH', body: new Uint8Array(body),
     headers: { ...TUS, 'upload-offset': String(offset), 'content-type': 'application/offset+octet-stream', cookie: c.cookie ?? '' },
   });
   return { status: res.status, headers: res.headers, body: res.status === 204 ? null : await res.json() };
