@@ -8,6 +8,7 @@ import iconv from 'iconv-lite';
 import tar from 'tar-stream';
 import { tempDir, writeZip, type ZipSpec } from './test-fixtures.ts';
 import { isUnpack, readAll } from './test-read.ts';
+import { corpus } from '../../platform/testing/corpus.ts';
 
 let tmp: Awaited<ReturnType<typeof tempDir>>;
 before(async () => { tmp = await tempDir(); });
@@ -57,7 +58,7 @@ test('names on disk: NFC duplicates are an error, reserved names refused, GBK by
   assert.equal(reader.warnings[0]?.code, 'name-encoding-guessed');
 });
 
-const SUITE = '/work/shared/corpus/bagit-conformance-suite';
+const SUITE = corpus('bagit-conformance-suite');
 
 async function files(root: string): Promise<string[]> {
   return (await readdir(root, { recursive: true, withFileTypes: true })).filter((d) => d.isFile()).map((d) => relative(root, join(d.parentPath, d.name))).sort();

@@ -11,8 +11,9 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import type { BagProblem } from './problems.ts';
 import { verifyBag } from './reader.ts';
+import { corpus } from '../../platform/testing/corpus.ts';
 
-const SUITE = '/work/shared/corpus/bagit-conformance-suite';
+const SUITE = corpus('bagit-conformance-suite');
 type Row = { bag: string; suite: 'valid' | 'invalid' | 'warning'; pass: boolean; errors?: string[]; warnings?: string[]; note?: string };
 
 const fetchOut = (target: string) => ['fetch-not-supported@fetch.txt', `path-outside-bag@${target}`];
