@@ -141,7 +141,7 @@ test('storage: locations and policy, 立即审计 repairs a corrupted copy, the 
     await expectText(byTestId(page, 'nav-preservation'), '长期保存');
     const item = menuItem(page, 'preservation');
     assert.doesNotMatch((await item.getAttribute('class')) ?? '', /ant-menu-item-disabled/, '长期保存 is enabled for an archivist');
-    assert.equal(await page.locator('[data-testid="side-menu"] .ant-menu-item-disabled').count(), 6, 'six modules are still "coming soon"');
+    assert.equal(await page.locator('[data-testid="side-menu"] .ant-menu-item-disabled').count(), 5, 'five modules are still "coming soon"');
     await byTestId(page, 'nav-preservation').click();
     await byTestId(page, 'storage-page').waitFor();
     assert.match(page.url(), /#\/storage$/);

@@ -215,7 +215,7 @@ test('web: login, browse the catalog, open a component, switch language, guest s
     await expectText(byTestId(page, 'nav-browse'), '档案浏览');
     await expectText(byTestId(page, 'nav-checks'), /^四性检测\s*即将推出$/);
     const disabled = page.locator('[data-testid="side-menu"] .ant-menu-item-disabled');
-    assert.equal(await disabled.count(), 6, 'six modules are "coming soon" (长期保存 is open to archivists)');
+    assert.equal(await disabled.count(), 5, 'five modules are "coming soon" (归档接收 and 长期保存 are open to archivists)');
     await expectText(byTestId(page, 'nav-preservation'), '长期保存');
     await expectText(page.locator('[data-testid="breadcrumbs"] li').first(), '档案馆');
     await eventually(async () => {

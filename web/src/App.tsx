@@ -13,6 +13,7 @@ import { ProjectPage } from './pages/ProjectPage.tsx';
 import { RepositoriesPage } from './pages/RepositoriesPage.tsx';
 import { RepositoryPage } from './pages/RepositoryPage.tsx';
 import { StoragePage } from './pages/StoragePage.tsx';
+import { SubmissionsPage } from './pages/SubmissionsPage.tsx';
 import { UnitProjectPage } from './pages/UnitProjectPage.tsx';
 import { VolumePage } from './pages/VolumePage.tsx';
 import { Redirect } from './router/Redirect.tsx';
@@ -50,6 +51,8 @@ function Routes() {
       return <AppLayout><RepositoriesPage /></AppLayout>;
     case 'storage':
       return <AppLayout><StoragePage /></AppLayout>;
+    case 'submissions':
+      return <AppLayout><SubmissionsPage projectId={route.projectId ?? null} /></AppLayout>;
     case 'repository':
       return <AppLayout><RepositoryPage key={route.id} id={route.id} /></AppLayout>;
     case 'project':

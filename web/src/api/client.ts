@@ -14,6 +14,7 @@ import type {
   ProjectDetail,
   Repository,
   StorageOverview,
+  Submission,
   UnitProjectDetail,
   User,
   Volume,
@@ -35,7 +36,7 @@ export class ApiError extends Error {
   }
 }
 
-function isErrorBody(value: unknown): value is ApiErrorBody {
+export function isErrorBody(value: unknown): value is ApiErrorBody {
   if (typeof value !== 'object' || value === null) return false;
   const v = value as { code?: unknown; message?: unknown };
   if (typeof v.code !== 'string' || typeof v.message !== 'object' || v.message === null) return false;
@@ -116,6 +117,10 @@ export const api = {
   volume: (id: string) => request<VolumeDetail>('GET', `/api/volumes/${enc(id)}`),
   volumeRecords: (volumeId: string, p: PageParams = {}) =>
     request<Page<ArchiveRecord>>('GET', withPage(`/api/volumes/${enc(volumeId)}/records`, p)),
+
+  // online submission (归档接收): the uploads themselves go through upload/tus.ts
+  projectSubmissions: (projectId: string, p: PageParams = {}) =>
+    request<Page<Submission>>('GET', withPage(`/api/projects/${enc(projectId)}/submissions`, p)),
 
   // long-term preservation (admin, archivist; others get 403 auth.forbidden)
   storageLocations: () => request<StorageOverview>('GET', '/api/storage/locations'),

@@ -244,3 +244,18 @@ export interface JobState<O = unknown> {
 export type AuditJobOutput =
   | { runId: string; status: AuditStatus | 'busy'; objectsChecked: number; findings: number; unrepaired: number }
   | { skipped: true };
+
+// ---------------------------------------------------------------- online submission (归档接收)
+
+/** A file received by a resumable upload (GET /api/projects/:id/submissions). */
+export interface Submission {
+  id: string;
+  fileName: string;
+  size: number;
+  sha256: string;
+  sm3: string;
+  state: string;
+  kind: string;
+  submittedBy: string;
+  createdAt: string;
+}

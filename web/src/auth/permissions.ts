@@ -4,3 +4,18 @@ import type { User } from '../api/types.ts';
 export function canSeeStorage(user: User | null): boolean {
   return user !== null && (user.role === 'admin' || user.role === 'archivist');
 }
+
+/** 归档接收 (resumable uploads, policy submission:create): submitters, admins and archivists. */
+export function canUpload(user: User | null): boolean {
+  return user !== null && (user.role === 'submitter' || user.role === 'admin' || user.role === 'archivist');
+}
+
+/**
+ * May upload into a project of `repositoryId`: a submitter to the projects it sees (it only sees those it
+ * is invited to), an admin or archivist to its own repository's projects.
+ */
+export function canSubmitTo(user: User | null, repositoryId: string): boolean {
+  if (user === null) return false;
+  if (user.role === 'submitter') return true;
+  return (user.role === 'admin' || user.role === 'archivist') && user.repository.id === repositoryId;
+}

@@ -11,7 +11,7 @@ import {
 import { Menu, Tag, type MenuProps } from 'antd';
 import type { ReactNode } from 'react';
 import { useAuth } from '../auth/useAuth.ts';
-import { canSeeStorage } from '../auth/permissions.ts';
+import { canSeeStorage, canUpload } from '../auth/permissions.ts';
 import type { MessageKey } from '../i18n/zh-CN.ts';
 import { useT } from '../i18n/useT.ts';
 import { navigate, type Route } from '../router/routes.ts';
@@ -28,7 +28,9 @@ interface Module {
 
 /** The menu key that belongs to a route (the browse pages all light up 档案浏览). */
 function selectedKey(route: Route): string {
-  return route.name === 'storage' ? 'preservation' : 'browse';
+  if (route.name === 'storage') return 'preservation';
+  if (route.name === 'submissions') return 'submissions';
+  return 'browse';
 }
 
 export function SideMenu() {
@@ -36,7 +38,8 @@ export function SideMenu() {
   const { user } = useAuth();
   const route = useRoute();
   const modules: Module[] = [
-    { key: 'submissions', label: 'nav.submissions', icon: <InboxOutlined /> },
+    // 归档接收 (resumable uploads) is open to submitters, archivists and admins.
+    { key: 'submissions', label: 'nav.submissions', icon: <InboxOutlined />, to: { name: 'submissions' }, enabled: canUpload(user) },
     { key: 'checks', label: 'nav.checks', icon: <SafetyCertificateOutlined /> },
     { key: 'acceptance', label: 'nav.acceptance', icon: <AuditOutlined /> },
     // 长期保存 is open to admins and archivists; for everyone else it stays "coming soon".

@@ -1,6 +1,9 @@
-import { Card, Descriptions, Flex, Skeleton, Table, type TableColumnsType } from 'antd';
+import { UploadOutlined } from '@ant-design/icons';
+import { Button, Card, Descriptions, Flex, Skeleton, Table, type TableColumnsType } from 'antd';
 import { api } from '../api/client.ts';
 import type { Building, UnitProject } from '../api/types.ts';
+import { canSubmitTo } from '../auth/permissions.ts';
+import { useAuth } from '../auth/useAuth.ts';
 import { Crumbs } from '../components/Crumbs.tsx';
 import { ErrorAlert } from '../components/ErrorAlert.tsx';
 import { formatCoordinate } from '../components/format.ts';
@@ -9,10 +12,12 @@ import { useAsync } from '../hooks/useAsync.ts';
 import { useRepositoryName } from '../hooks/useRepositoryName.ts';
 import { useT } from '../i18n/useT.ts';
 import { Link } from '../router/Link.tsx';
+import { href } from '../router/routes.ts';
 
 /** A project: its description, its buildings and its unit projects. */
 export function ProjectPage({ id }: { id: string }) {
   const t = useT();
+  const { user } = useAuth();
   const state = useAsync(() => api.project(id), id);
   const detail = state.data;
   const repoName = useRepositoryName(detail?.project.repositoryId);
@@ -59,7 +64,17 @@ export function ProjectPage({ id }: { id: string }) {
     <>
       <Crumbs trail={[{ title: repoName ?? '…', to: { name: 'repository', id: p.repositoryId } }, { title: p.name }]} />
       <Flex vertical gap="middle">
-        <Card title={p.name} data-testid="project-detail">
+        <Card
+          title={p.name}
+          data-testid="project-detail"
+          extra={
+            canSubmitTo(user, p.repositoryId) ? (
+              <Button type="primary" icon={<UploadOutlined />} href={href({ name: 'submissions', projectId: p.id })} data-testid="project-submit-files">
+                {t('submission.submitFiles')}
+              </Button>
+            ) : null
+          }
+        >
           <Descriptions
             bordered
             size="small"

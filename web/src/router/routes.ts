@@ -1,11 +1,12 @@
 // A tiny hash router: `#/login`, `#/browse`, `#/repositories/:id`, `#/projects/:id`,
-// `#/unit-projects/:id`, `#/volumes/:id`, `#/storage`.
+// `#/unit-projects/:id`, `#/volumes/:id`, `#/storage`, `#/submissions` and `#/submissions/:projectId`.
 
 export type Route =
   | { name: 'root' }
   | { name: 'login' }
   | { name: 'browse' }
   | { name: 'storage' }
+  | { name: 'submissions'; projectId?: string }
   | { name: 'repository'; id: string }
   | { name: 'project'; id: string }
   | { name: 'unitProject'; id: string }
@@ -32,7 +33,17 @@ export function parseHash(hash: string): Route {
   if (path === '/login') return { name: 'login' };
   if (path === '/browse') return { name: 'browse' };
   if (path === '/storage') return { name: 'storage' };
+  if (path === '/submissions') return { name: 'submissions' };
   const m = /^\/([a-z-]+)\/([^/]+)$/.exec(path);
+  if (m && m[1] === 'submissions' && m[2] !== undefined) {
+    let projectId = m[2];
+    try {
+      projectId = decodeURIComponent(projectId);
+    } catch {
+      // keep it as written
+    }
+    return { name: 'submissions', projectId };
+  }
   if (m && m[1] !== undefined && m[2] !== undefined) {
     const name = byId[m[1]];
     if (name) {
@@ -58,6 +69,8 @@ export function href(route: Route): string {
       return '#/browse';
     case 'storage':
       return '#/storage';
+    case 'submissions':
+      return route.projectId ? `#/submissions/${encodeURIComponent(route.projectId)}` : '#/submissions';
     case 'notFound':
       return `#${route.path}`;
     default:
