@@ -19,7 +19,7 @@ test('GET /healthz answers 200 with database and queue state', async () => {
   assert.equal(r.body.database.ok, true);
   assert.equal(typeof r.body.database.latencyMs, 'number');
   assert.equal(r.body.queue.ok, true);
-  assert.deepEqual(r.body.queue.queues.map((q: { name: string }) => q.name).sort(), ['fixity-audit', 'fixity-ping', 'preserve-volume']);
+  assert.deepEqual(r.body.queue.queues.map((q: { name: string }) => q.name).sort(), ['archiving-webhook', 'fixity-audit', 'fixity-ping', 'preserve-volume']);
 });
 
 test('OpenAPI is served at /api/openapi.json and names every API route, with a browsable page', async () => {
@@ -27,7 +27,7 @@ test('OpenAPI is served at /api/openapi.json and names every API route, with a b
   const spec = await c.get('/api/openapi.json');
   assert.equal(spec.status, 200);
   assert.match(spec.body.openapi, /^3\./);
-  for (const p of ['/api/auth/login', '/api/repositories', '/api/projects/{id}', '/api/volumes/{id}/records', '/api/components/{id}/content', '/api/audit/verify']) {
+  for (const p of ['/api/archiving/records', '/api/archiving/batches', '/api/uploads', '/api/auth/login', '/api/repositories', '/api/projects/{id}', '/api/volumes/{id}/records', '/api/components/{id}/content', '/api/audit/verify']) {
     assert.ok(spec.body.paths[p], `missing ${p}`);
   }
   const login = spec.body.paths['/api/auth/login'].post;

@@ -10,7 +10,7 @@ import { projectRoot } from '../platform/paths.ts';
 import { toChainEvent, verifyChain } from '../preservation/index.ts';
 import { FIXITY_PING, JOB_QUEUES, PRESERVE_VOLUME } from './jobs.ts';
 import { storageRoutes } from './storage-routes.ts';
-import { uploadRoutes } from '../packages/index.ts';
+import { archivingRoutes, uploadRoutes } from '../packages/index.ts';
 import type { Runtime } from './runtime.ts';
 
 export const VERSION = (JSON.parse(readFileSync(join(projectRoot(), 'package.json'), 'utf8')) as { version: string }).version;
@@ -62,6 +62,7 @@ export async function buildApp(rt: Runtime, opts: { serveWeb?: boolean } = {}): 
   });
   await storageRoutes(app, db, rt.preservation, rt.jobs);
   await uploadRoutes(app, db, rt.uploads, config.uploadMaxBytes);
+  await archivingRoutes(app, db, rt.store, rt.jobs);
 
   app.get('/api/audit/verify', {
     config: { policy: 'audit:read' },

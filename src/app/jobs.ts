@@ -1,14 +1,16 @@
 import type { Db } from '../platform/db.ts';
 import type { Jobs } from '../platform/jobs.ts';
+import { defineArchivingJobs, WEBHOOK_DELIVER } from '../packages/index.ts';
 import { checkComponentFixity, runAudit, type FsContentStore, type Preservation } from '../preservation/index.ts';
 
 export const FIXITY_PING = 'fixity-ping';
 export const PRESERVE_VOLUME = 'preserve-volume';
 export const FIXITY_AUDIT = 'fixity-audit';
-export const JOB_QUEUES = [FIXITY_PING, PRESERVE_VOLUME, FIXITY_AUDIT] as const;
+export const JOB_QUEUES = [FIXITY_PING, PRESERVE_VOLUME, FIXITY_AUDIT, WEBHOOK_DELIVER] as const;
 
 /** Jobs are declared next to the code that handles them; this wires them into the queue. */
 export function defineJobs(jobs: Jobs, db: Db, store: FsContentStore, preservation: Preservation): void {
+  defineArchivingJobs(jobs, db);
   jobs.define<{ componentId: string; requestedBy: string }>({
     name: FIXITY_PING,
     handle: async (data) => checkComponentFixity(db, store, data.componentId, data.requestedBy),

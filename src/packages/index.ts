@@ -2,3 +2,5 @@
 export * from './unpack/index.ts';
 export * from './upload/index.ts';
 export * from './model.ts';
+export * from './archiving/index.ts';
+export * from './foreign/index.ts';
