@@ -3,6 +3,7 @@ import { parseArgs } from 'node:util';
 import { buildApp, VERSION } from '../app/http.ts';
 import { openDatabase, openRuntime, type Role, type Runtime } from '../app/runtime.ts';
 import { preserveVolumes } from '../app/preserve.ts';
+import { packCommand } from './pack.ts';
 import { createUser, ROLES, type Role as UserRole } from '../identity/index.ts';
 import { seedDemo, type DemoResult } from '../demo/index.ts';
 import { loadConfig, type Config } from '../platform/config.ts';
@@ -28,6 +29,8 @@ Commands:
   export (--volumes 档号[,档号…] | --all) --to DIR [--json]
                                   offline copies (脱机保管): one verified BagIt bag per volume
   import DIR [--json]             verify offline copies (one bag or a folder of bags) and re-ingest them
+  pack SRC --catalog FILE.xlsx --out PKG [--sign-key KEY.json] [--json]
+                                  the offline packer (离线报录); see dangan pack --help
   restore --location NAME [--json]
                                   rebuild a wiped location from the others and prove every copy
   user add --username U --role R --repository CODE [--display-name N] [--password P]
@@ -95,6 +98,8 @@ async function withDb<T>(config: Config, fn: (db: Awaited<ReturnType<typeof open
 }
 
 export async function main(argv: string[]): Promise<number> {
+  // The offline packer runs on a clerk's machine without a database: it parses its own options.
+  if (argv[0] === 'pack') return packCommand(argv.slice(1));
   const { values, positionals } = parseArgs({
     args: argv,
     allowPositionals: true,

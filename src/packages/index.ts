@@ -4,3 +4,7 @@ export * from './upload/index.ts';
 export * from './model.ts';
 export * from './archiving/index.ts';
 export * from './foreign/index.ts';
+export * from './signing/index.ts';
+export * from './format/index.ts';
+export * from './pack/index.ts';
+export { extractPackage, type Extracted } from './ingest/extract.ts';

@@ -28,13 +28,12 @@ export const BAG_INFO = {
 } as const;
 
 /**
- * EXTENSION POINT — NOT IMPLEMENTED: the optional SM2 signature of the submitting unit over
- * `tagmanifest-sm3.txt` (issue 4, item 1). A signer receives the exact bytes of the tag manifest and
- * returns the signature file (e.g. a DER SM2 signature or CMS SignedData); the packer writes it as
- * SIGNATURE_FILE after the tag manifests (it is a tag file that no manifest lists, since it signs them).
- * Dangan ships no SM2 signer and no verifier for it yet; the byte format is not decided.
+ * The optional SM2 signature of the submitting unit over `tagmanifest-sm3.txt` (issue 4, item 1): a
+ * signer receives the exact bytes of the tag manifest and returns the signature file, which the packer
+ * writes as SIGNATURE_FILE after the tag manifests (a tag file no manifest lists, since it signs them).
+ * The signer and verifier are in `packages/signing/` (SM2 with SM3, GM/T 0009 default user ID, DER).
  */
-export const SIGNATURE_FILE = 'tagmanifest-sm3.txt.sig';
+export const SIGNATURE_FILE = 'dangan-signature.json';
 export type TagManifestSigner = {
   /** e.g. 'SM2-with-SM3'; written nowhere yet, for the caller's logs */
   algorithm: string;

@@ -5,12 +5,14 @@
  */
 import ExcelJS from 'exceljs';
 import { PackProblems } from './problems.ts';
+import { readParts, WORKBOOK_PARTS } from './xlsx-parts.ts';
+import { Readable } from 'node:stream';
 
 export const SHEETS = { project: '项目', units: '单位工程', volumes: '案卷', records: '卷内目录' } as const;
 
 /** 项目 sheet: one field per row, 字段 in column A, 值 in column B. */
 export const PROJECT_FIELDS = [
-  { key: 'code', label: '项目代码', required: true, hint: '投资项目统一代码，如 2509-320193-89-01-544060' },
+  { key: 'code', label: '项目代码', required: true, hint: '投资项目统一代码，如 2509-110101-89-01-544060' },
   { key: 'name', label: '项目名称', required: true, hint: '' },
   { key: 'builderName', label: '建设单位', required: true, hint: '' },
   { key: 'builderUscc', label: '建设单位统一社会信用代码', required: true, hint: '18 位' },
@@ -70,12 +72,32 @@ export function plain(v: unknown): Cell {
 
 const headerKey = (s: string): string => s.replace(/[\s*＊]/g, '');
 
+/** The exceljs WorkbookReader methods that parse the workbook-level parts (exceljs 4.4, stream/xlsx/workbook-reader.js). */
+type ReaderInternals = {
+  model?: unknown;
+  _parseRels(s: Readable): Promise<void>;
+  _parseWorkbook(s: Readable): Promise<void>;
+  _parseSharedStrings(s: Readable): AsyncIterable<unknown>;
+  _parseStyles(s: Readable): Promise<void>;
+};
+
+/** Gives the reader workbook.xml, its rels, the shared strings and styles before any sheet (see xlsx-parts.ts). */
+async function primeReader(r: ReaderInternals, parts: Map<string, string>): Promise<void> {
+  const part = (name: string) => Readable.from([Buffer.from(parts.get(name) ?? '')]);
+  if (parts.has('xl/_rels/workbook.xml.rels')) await r._parseRels(part('xl/_rels/workbook.xml.rels'));
+  if (parts.has('xl/workbook.xml')) await r._parseWorkbook(part('xl/workbook.xml'));
+  if (parts.has('xl/sharedStrings.xml')) for await (const _ of r._parseSharedStrings(part('xl/sharedStrings.xml'))) void _;
+  if (parts.has('xl/styles.xml')) await r._parseStyles(part('xl/styles.xml'));
+  r.model ??= { sheets: [] };
+}
+
 /** Reads the workbook; problems (unreadable file, missing sheet or column) go to `problems`. */
 export async function readCatalog(file: string, problems: PackProblems): Promise<Catalog | undefined> {
   const out: Catalog = { project: new Map(), units: [], volumes: [], records: [] };
   const seen = new Set<string>();
   try {
     const reader = new ExcelJS.stream.xlsx.WorkbookReader(file, { sharedStrings: 'cache', styles: 'cache', hyperlinks: 'ignore', worksheets: 'emit', entries: 'ignore' });
+    await primeReader(reader as unknown as ReaderInternals, await readParts(file, WORKBOOK_PARTS));
     for await (const ws of reader) {
       const name = String((ws as unknown as { name: string }).name).trim();
       seen.add(name);

@@ -56,7 +56,9 @@ export class RowReader {
     const v = this.raw(key);
     const t = this.text(key, required);
     if (t === undefined) return undefined;
-    const iso = v instanceof Date ? t : normalizeDate(t);
+    // A date cell read before the workbook's styles comes as its serial number (days since 1899-12-30).
+    const serial = typeof v === 'number' && Number.isInteger(v) && v > 0 && v < 2_958_466 ? dateText(new Date(Date.UTC(1899, 11, 30) + v * 86_400_000)) : undefined;
+    const iso = v instanceof Date ? t : (serial ?? normalizeDate(t));
     if (iso === undefined || !isIsoDate(iso)) {
       this.problems.error('value-invalid', this.where(key), `“${this.labels[key]}”“${t}”不是有效日期（应为 YYYY-MM-DD 或 YYYYMMDD）`, `${this.labels[key]} "${t}" is not a valid date (YYYY-MM-DD or YYYYMMDD)`);
       return undefined;
