@@ -1,16 +1,25 @@
 import type { Db } from '../platform/db.ts';
 import type { Jobs } from '../platform/jobs.ts';
-import { defineArchivingJobs, WEBHOOK_DELIVER } from '../packages/index.ts';
+import { defineArchivingJobs, ingestSubmission, WEBHOOK_DELIVER } from '../packages/index.ts';
 import { checkComponentFixity, runAudit, type FsContentStore, type Preservation } from '../preservation/index.ts';
 
 export const FIXITY_PING = 'fixity-ping';
 export const PRESERVE_VOLUME = 'preserve-volume';
 export const FIXITY_AUDIT = 'fixity-audit';
-export const JOB_QUEUES = [FIXITY_PING, PRESERVE_VOLUME, FIXITY_AUDIT, WEBHOOK_DELIVER] as const;
+export const INGEST_SUBMISSION = 'ingest-submission';
+export const JOB_QUEUES = [FIXITY_PING, PRESERVE_VOLUME, FIXITY_AUDIT, WEBHOOK_DELIVER, INGEST_SUBMISSION] as const;
 
 /** Jobs are declared next to the code that handles them; this wires them into the queue. */
-export function defineJobs(jobs: Jobs, db: Db, store: FsContentStore, preservation: Preservation): void {
+export function defineJobs(jobs: Jobs, db: Db, store: FsContentStore, preservation: Preservation, stagingRoot: string): void {
   defineArchivingJobs(jobs, db);
+  jobs.define<{ submissionId: string; requestedBy: string }>({
+    name: INGEST_SUBMISSION,
+    retryLimit: 2,
+    handle: async (data) => {
+      const r = await ingestSubmission(db, store, stagingRoot, data.submissionId, data.requestedBy);
+      return { state: r.state, items: r.items, problems: r.problems.length };
+    },
+  });
   jobs.define<{ componentId: string; requestedBy: string }>({
     name: FIXITY_PING,
     handle: async (data) => checkComponentFixity(db, store, data.componentId, data.requestedBy),

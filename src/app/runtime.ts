@@ -6,7 +6,7 @@ import { startEmbeddedPostgres, type EmbeddedHandle } from '../platform/embedded
 import { Jobs } from '../platform/jobs.ts';
 import { migrate } from '../platform/migrate.ts';
 import { FsContentStore, Preservation, loadStorageConfig } from '../preservation/index.ts';
-import { defineJobs, scheduleAudits } from './jobs.ts';
+import { INGEST_SUBMISSION, defineJobs, scheduleAudits } from './jobs.ts';
 import { Uploads } from '../packages/index.ts';
 import { loadReferenceData } from './reference-data.ts';
 
@@ -44,10 +44,12 @@ export async function openRuntime(config: Config, role: Role, log: (m: string) =
     const store = new FsContentStore(join(config.dataDir, 'store'));
     await store.init();
     const preservation = await Preservation.open(db, store, await loadStorageConfig(config.storageConfig, config.dataDir));
-    const uploads = new Uploads(db, store, join(config.dataDir, 'uploads'));
-    await uploads.init();
     const jobs = new Jobs(db.url, role !== 'web');
-    defineJobs(jobs, db, store, preservation);
+    const uploads = new Uploads(db, store, join(config.dataDir, 'uploads'), async (submissionId, actor) => {
+      await jobs.send(INGEST_SUBMISSION, { submissionId, requestedBy: actor });
+    });
+    await uploads.init();
+    defineJobs(jobs, db, store, preservation, join(config.dataDir, 'staging'));
     await jobs.start();
     if (role !== 'web') await scheduleAudits(jobs, preservation);
     return {

@@ -8,3 +8,5 @@ export * from './signing/index.ts';
 export * from './format/index.ts';
 export * from './pack/index.ts';
 export { extractPackage, type Extracted } from './ingest/extract.ts';
+export { ingestSubmission, type IngestResult } from './ingest/ingest.ts';
+export { readDanganBag, isDanganBag } from './ingest/dangan-bag.ts';

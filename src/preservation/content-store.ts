@@ -54,6 +54,11 @@ export class MultiDigest extends Transform {
 export class FsContentStore {
   constructor(readonly root: string) {}
 
+  /** The file of a stored object, for readers that need a path (zip needs random access). */
+  pathOf(key: string): string {
+    return this.objectPath(key);
+  }
+
   private objectPath(key: string): string {
     if (!/^[0-9a-f]{64}$/.test(key)) throw new Error(`invalid content key: ${key}`);
     return join(this.root, 'objects', key.slice(0, 2), key.slice(2, 4), key);

@@ -25,7 +25,13 @@ const err = (status: number, code: string, zh: string, en: string) => new AppErr
  * digests in one pass) and becomes a submission record, in one transaction with its event.
  */
 export class Uploads {
-  constructor(private readonly db: Db, private readonly content: FsContentStore, private readonly dir: string) {}
+  constructor(
+    private readonly db: Db,
+    private readonly content: FsContentStore,
+    private readonly dir: string,
+    /** told after a submission committed (the app queues unpacking it) */
+    private readonly onSubmission: (submissionId: string, actor: string) => Promise<void> = async () => undefined,
+  ) {}
 
   async init(): Promise<void> {
     await mkdir(this.dir, { recursive: true });
@@ -132,6 +138,7 @@ export class Uploads {
       return { id, fileName: row.file_name, size: stored.size, sha256: stored.sha256, sm3: stored.sm3, state: 'received' };
     });
     await rm(this.part(row.id), { force: true });
+    await this.onSubmission(submission.id, actorName(actor));
     return submission;
   }
 
