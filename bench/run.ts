@@ -21,6 +21,7 @@ import { createDb } from '../src/platform/db.ts';
 import { startEmbeddedPostgres } from '../src/platform/embedded-postgres.ts';
 import { migrate } from '../src/platform/migrate.ts';
 import { childEnv } from '../src/platform/testing/cli.ts';
+import { benchPackages } from './packages.ts';
 import { benchPreservation } from './preservation.ts';
 
 const rows: string[] = [];
@@ -139,13 +140,14 @@ async function benchChain(): Promise<void> {
 
 const cpu = cpus()[0]?.model ?? 'unknown CPU';
 process.stdout.write(`Machine: ${cpus().length} × ${cpu}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}, ${new Date().toISOString().slice(0, 10)}\n\n`);
-const only = process.env.BENCH_ONLY ?? 'all'; // all | foundation | preservation
-if (only !== 'preservation') {
+const only = process.env.BENCH_ONLY ?? 'all'; // all | foundation | preservation | packages
+if (only === 'all' || only === 'foundation') {
   const keep = await benchStartup();
   await benchApi(Number(keep.split('|')[1]));
   await (globalThis as { stopLast?: () => Promise<void> }).stopLast?.();
   await benchStore();
   await benchChain();
 }
-if (only !== 'foundation') await benchPreservation(row);
+if (only === 'all' || only === 'preservation') await benchPreservation(row);
+if (only === 'all' || only === 'packages') await benchPackages(row);
 process.stdout.write(`| what | measured | compared with |\n|---|---|---|\n${rows.join('\n')}\n`);

@@ -14,6 +14,9 @@ export const PACK_USAGE = `Usage:
       卷内目录 workbook; everything is checked first and every problem listed (exit 1, nothing written)
   dangan pack --template FILE.xlsx
       write the catalog workbook template (sheets 项目, 单位工程, 案卷, 卷内目录)
+  --verify structure|full  before PKG gets its name: structure (default: files, sizes, manifests,
+                        Payload-Oxum read back) or full (also re-read and re-hash every file)
+  --workers N           hashing threads (default: one per core)
   --sign-key KEY.json   sign tagmanifest-sm3.txt with the unit's SM2 key ({ "privateKey", "publicKey" }, hex)
   dangan pack --new-key KEY.json
       make an SM2 key pair for a unit (keep the file private; register the public key with the archive)`;
@@ -53,7 +56,7 @@ export async function packCommand(args: string[]): Promise<number> {
   try {
     parsed = parseArgs({
       args, allowPositionals: true, strict: true,
-      options: { catalog: { type: 'string' }, out: { type: 'string' }, json: { type: 'boolean' }, concurrency: { type: 'string' }, template: { type: 'string' }, 'sign-key': { type: 'string' }, 'new-key': { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+      options: { catalog: { type: 'string' }, out: { type: 'string' }, json: { type: 'boolean' }, concurrency: { type: 'string' }, template: { type: 'string' }, 'sign-key': { type: 'string' }, 'new-key': { type: 'string' }, verify: { type: 'string' }, workers: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
     });
   } catch (err) {
     process.stderr.write(`${(err as Error).message}\n${PACK_USAGE}\n`);
@@ -93,6 +96,10 @@ export async function packCommand(args: string[]): Promise<number> {
   const concurrency = o.concurrency === undefined ? 4 : Number(o.concurrency);
   if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 64) return fail('--concurrency must be a whole number 1–64');
 
+  const verify = o.verify ?? 'structure';
+  if (verify !== 'structure' && verify !== 'full') return fail('--verify is structure or full');
+  const workers = o.workers === undefined ? undefined : Number(o.workers);
+  if (workers !== undefined && (!Number.isInteger(workers) || workers < 0 || workers > 16)) return fail('--workers must be a whole number 0–16');
   let signer;
   if (o['sign-key']) {
     try {
@@ -105,7 +112,7 @@ export async function packCommand(args: string[]): Promise<number> {
   }
   const progress = progressWriter();
   try {
-    const r = await packFolder({ source: positionals[0]!, catalogXlsx: o.catalog, out: o.out, concurrency, onProgress: (p) => progress.tell(p), ...(signer ? { signer } : {}) });
+    const r = await packFolder({ source: positionals[0]!, catalogXlsx: o.catalog, out: o.out, concurrency, onProgress: (p) => progress.tell(p), verify, ...(workers !== undefined ? { workers } : {}), ...(signer ? { signer } : {}) });
     progress.end();
     if (!r.ok) {
       if (o.json) process.stdout.write(`${JSON.stringify({ ok: false, problems: r.problems }, null, 2)}\n`);

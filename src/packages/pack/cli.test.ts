@@ -67,3 +67,18 @@ test('dangan pack --new-key / --sign-key: the unit SM2-signs its tag manifest an
     await rm(dir, { recursive: true, force: true });
   }
 });
+
+test('dangan pack --verify full re-reads every file; bad --verify/--workers values are usage errors', async () => {
+  const dir = await tempDir();
+  try {
+    await makeSource(join(dir, 'src'), { 'a.pdf': 'x', 'b.pdf': 'y' });
+    const catalog = await writeCatalog(dir, goodFill(['a.pdf', 'b.pdf']));
+    const full = await run([join(dir, 'src'), '--catalog', catalog, '--out', join(dir, 'pkg'), '--verify', 'full', '--workers', '1', '--json']);
+    assert.equal(full.code, 0, full.stderr);
+    assert.equal((JSON.parse(full.stdout) as { verified: string }).verified, 'full');
+    assert.equal((await run([join(dir, 'src'), '--catalog', catalog, '--out', join(dir, 'p2'), '--verify', 'maybe'])).code, 2);
+    assert.equal((await run([join(dir, 'src'), '--catalog', catalog, '--out', join(dir, 'p3'), '--workers', '-1'])).code, 2);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+});

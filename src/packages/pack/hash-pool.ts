@@ -105,7 +105,7 @@ export function workerHasher(n: number): Hasher {
     });
     w.on('error', (err) => fail(err));
     w.on('exit', (code) => {
-      if (busy.has(w) || (code !== 0 && !closing)) fail(new Error(`a hash worker stopped (exit code ${code})`));
+      if (!closing) fail(new Error(`a hash worker stopped (exit code ${code})`));
     });
     all.push(w);
     idle.push(w);

@@ -7,7 +7,7 @@ import { relative, resolve, sep } from 'node:path';
 import type { TagManifestSigner } from '../format/index.ts';
 import type { PackProblem } from './problems.ts';
 import { planPackage, type ProjectOverrides } from './validate.ts';
-import { writeBag, type PackProgress, type WriteResult } from './write.ts';
+import { writeBag, type PackProgress, type VerifyMode, type WriteResult } from './write.ts';
 
 export type PackOptions = {
   /** the folder holding the files the 卷内目录 lists */
@@ -18,11 +18,14 @@ export type PackOptions = {
   catalogXlsx: string;
   /** values that fill in or override the 项目 sheet */
   metadata?: ProjectOverrides;
-  /** files copied and hashed at the same time (default 4) */
+  /** files copied and hashed at the same time on the main-thread path (workers: 0; default 4) */
   concurrency?: number;
+  /** hash worker threads (default: the number of cores, at most 8); 0 hashes on the main thread */
+  workers?: number;
   onProgress?: (p: PackProgress) => void;
   fsync?: boolean;
-  verify?: boolean;
+  /** the check before the package gets its name: true / 'structure' (default: layout, sizes, manifests, Payload-Oxum read back), 'full' (also every payload file re-read and re-hashed), false */
+  verify?: boolean | VerifyMode;
   signer?: TagManifestSigner;
   now?: Date;
 };
@@ -51,6 +54,7 @@ export async function packFolder(options: PackOptions): Promise<PackOutcome> {
     ...(options.onProgress ? { onProgress: options.onProgress } : {}),
     ...(options.fsync === undefined ? {} : { fsync: options.fsync }),
     ...(options.verify === undefined ? {} : { verify: options.verify }),
+    ...(options.workers === undefined ? {} : { workers: options.workers }),
     ...(options.signer ? { signer: options.signer } : {}),
     ...(options.now ? { now: options.now } : {}),
   });

@@ -6,7 +6,7 @@
 import { constants, createReadStream } from 'node:fs';
 import { lstat, opendir } from 'node:fs/promises';
 import { unpackError } from './errors.ts';
-import { EntryStream, type Budget } from './guard.ts';
+import { EntryStream, type Budget, type DigestMode } from './guard.ts';
 import { decodeNameBytes } from './names.ts';
 import type { Candidate } from './source.ts';
 
@@ -48,7 +48,7 @@ export async function* dirSource(root: string, budget: Budget): AsyncGenerator<C
     }
     if (!st.isFile()) throw unpackError('entry-special', name, '不接受设备文件、命名管道或套接字', 'devices, FIFOs and sockets are not accepted');
     const size = st.size;
-    const open = (p: string, digest: boolean): EntryStream => {
+    const open = (p: string, digest: DigestMode): EntryStream => {
       const guard = new EntryStream({
         entry: p, declaredSize: size, budget, digest,
         mapError: (err) => (/ELOOP/.test(String((err as NodeJS.ErrnoException).code))

@@ -14,7 +14,12 @@ import { tarSource } from './tar.ts';
 import { zipSource } from './zip.ts';
 
 export type PackageFormat = 'dir' | 'zip' | 'tar';
-export type OpenOptions = { /** Hash SHA-256, SHA-512 and SM3 while reading; `stream.digests()` after 'end'. */ digest?: boolean };
+export type OpenOptions = {
+  /** Hash SHA-256, SHA-512 and SM3 while reading; `stream.digests()` after 'end'. */
+  digest?: boolean;
+  /** With digest: `false` skips SHA-512 (its digest is then ''), e.g. for manifests of SHA-256 and SM3. */
+  sha512?: boolean;
+};
 
 export interface PackageEntry {
   /** Relative, '/'-separated, NFC, checked path (no trailing '/' for directories). */
@@ -112,7 +117,7 @@ export async function openPackage(path: string, limits?: Partial<UnpackLimits>):
         if (kind === 'dir') throw unpackError('entry-not-current', p, '目录没有内容可读', 'a directory has no content to read');
         if (opened) throw unpackError('entry-not-current', p, '每个条目只能打开一次', 'an entry can be opened only once');
         opened = true;
-        return c.open(p, options?.digest === true);
+        return c.open(p, options?.digest === true ? (options.sha512 === false ? 'sha256+sm3' : true) : false);
       },
     };
   }

@@ -1,5 +1,5 @@
 /** What a container (zip, tar, directory) hands to the reader for each entry, before the common checks. */
-import type { EntryStream, Budget } from './guard.ts';
+import type { EntryStream, Budget, DigestMode } from './guard.ts';
 import type { NameEncoding } from './names.ts';
 
 export type Candidate = {
@@ -10,7 +10,7 @@ export type Candidate = {
   isDir: boolean;
   size: number;
   /** Opens the entry's bytes through a guard; `path` is the checked path used in messages. */
-  open: (path: string, digest: boolean) => EntryStream;
+  open: (path: string, digest: DigestMode) => EntryStream;
 };
 
 /** A container's entries, in stored order. Throws UnpackError for anything it refuses. */

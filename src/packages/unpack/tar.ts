@@ -8,7 +8,7 @@ import type { Readable } from 'node:stream';
 import { finished } from 'node:stream/promises';
 import tar from 'tar-stream';
 import { unpackError, type UnpackError } from './errors.ts';
-import { EntryStream, type Budget } from './guard.ts';
+import { EntryStream, type Budget, type DigestMode } from './guard.ts';
 import { decodeNameBytes, type NameEncoding } from './names.ts';
 import type { Candidate } from './source.ts';
 
@@ -73,7 +73,7 @@ export async function* tarSource(path: string, budget: Budget): AsyncGenerator<C
         stream.on('close', () => (ended ? resolve() : reject(new Error('premature close'))));
       });
       done.catch(() => undefined);
-      const open = (p: string, digest: boolean): EntryStream => {
+      const open = (p: string, digest: DigestMode): EntryStream => {
         if (guard) throw new Error('an entry can be opened only once');
         const entry = p;
         const g = (guard = new EntryStream({ entry, declaredSize: size, budget, digest, mapError: (err) => mapTarError(err, entry) }));

@@ -6,7 +6,7 @@
 import { createInflateRaw } from 'node:zlib';
 import yauzl from 'yauzl';
 import { unpackError, type UnpackError } from './errors.ts';
-import { EntryStream, type Budget } from './guard.ts';
+import { EntryStream, type Budget, type DigestMode } from './guard.ts';
 import { decodeZipName } from './names.ts';
 import type { Candidate } from './source.ts';
 
@@ -89,7 +89,7 @@ export async function* zipSource(path: string, budget: Budget): AsyncGenerator<C
   }
 }
 
-function openEntry(zf: yauzl.ZipFile, e: yauzl.Entry, path: string, budget: Budget, digest: boolean): EntryStream {
+function openEntry(zf: yauzl.ZipFile, e: yauzl.Entry, path: string, budget: Budget, digest: DigestMode): EntryStream {
   let inBytes = 0;
   const deflated = e.compressionMethod === 8;
   const guard = new EntryStream({
