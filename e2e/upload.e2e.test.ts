@@ -8,98 +8,18 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { mkdirSync, statSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { test } from 'node:test';
-import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type Locator, type Page, type Route } from 'playwright-core';
 import { startTestServer, type TestServer } from '../src/platform/testing/server.ts';
 import type { Page as ListPage, Project, Submission, User } from '../web/src/api/types.ts';
+import { CHROMIUM, ROOT, byTestId, ensureWebBuilt, eventually, expectText, hasChromium, launchChromium, login, menuItem, skipWithoutChromium, sleep, textOf } from './harness.ts';
 
-const CHROMIUM = '/usr/bin/chromium';
-const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const MiB = 1024 * 1024;
-const hasChromium = existsSync(CHROMIUM);
-const skip = !hasChromium && process.env.CI !== 'true'
-  ? `${CHROMIUM} is missing: install Debian's chromium (apt-get install -y chromium fonts-noto-cjk) to run the upload e2e test`
-  : false;
 
-// ---------------------------------------------------------------- helpers
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-/** Retries `check` (which asserts) until it passes or the time is up; then its last failure is thrown. */
-async function eventually(check: () => Promise<void>, timeoutMs = 15_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      await check();
-      return;
-    } catch (err) {
-      if (Date.now() > deadline) throw err;
-    }
-    await sleep(100);
-  }
-}
-
-const textOf = async (loc: Locator): Promise<string> => ((await loc.textContent()) ?? '').trim();
-const byTestId = (scope: Page | Locator, id: string): Locator => scope.locator(`[data-testid="${id}"]`);
-
-async function expectText(loc: Locator, expected: string | RegExp, timeoutMs?: number): Promise<void> {
-  await eventually(async () => {
-    const text = await textOf(loc.first());
-    if (typeof expected === 'string') assert.equal(text, expected);
-    else assert.match(text, expected);
-  }, timeoutMs);
-}
-
-/**
- * Rebuilds web/dist when it is missing or older than the sources (the server reads it at start).
- * The e2e files run in parallel: a lock keeps two of them from building into web/dist at once.
- */
-async function ensureWebBuilt(): Promise<void> {
-  const lock = join(tmpdir(), `dangan-web-build-${createHash('sha256').update(ROOT).digest('hex').slice(0, 12)}.lock`);
-  for (const deadline = Date.now() + 180_000; ;) {
-    try {
-      mkdirSync(lock);
-      break;
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
-      if (Date.now() - (statSync(lock, { throwIfNoEntry: false })?.mtimeMs ?? 0) > 180_000) rmSync(lock, { recursive: true, force: true }); // left by a killed run
-      assert.ok(Date.now() < deadline, `another web build held ${lock} too long`);
-      await sleep(200);
-    }
-  }
-  try {
-    const webDir = join(ROOT, 'web');
-    const built = join(webDir, 'dist', 'index.html');
-    const newest = (path: string): number => {
-      const st = statSync(path);
-      if (!st.isDirectory()) return st.mtimeMs;
-      return Math.max(st.mtimeMs, ...readdirSync(path).map((name) => newest(join(path, name))));
-    };
-    const sources = ['src', 'public', 'index.html', 'vite.config.ts'].map((p) => join(webDir, p)).filter((p) => existsSync(p));
-    if (existsSync(built) && statSync(built).mtimeMs >= Math.max(...sources.map(newest))) return;
-    const vite = join(ROOT, 'node_modules', 'vite', 'bin', 'vite.js');
-    const res = spawnSync(process.execPath, [vite, 'build', '--config', 'web/vite.config.ts', '--logLevel', 'warn'], { cwd: ROOT, stdio: 'inherit' });
-    assert.equal(res.status, 0, 'vite build of web/ failed');
-  } finally {
-    rmSync(lock, { recursive: true, force: true });
-  }
-}
-
-async function login(page: Page, username: string, password: string): Promise<void> {
-  await page.goto('/#/login');
-  await byTestId(page, 'login-page').waitFor();
-  await byTestId(page, 'login-username').fill(username);
-  await byTestId(page, 'login-password').fill(password);
-  await byTestId(page, 'login-submit').click();
-  await byTestId(page, 'app-layout').waitFor();
-}
-
-const menuItem = (page: Page, key: string): Locator => page.locator(`[data-testid="side-menu"] li:has([data-testid="nav-${key}"])`);
 const uploadItem = (page: Page, fileName: string): Locator => page.locator(`[data-testid="upload-item"][data-file-name="${fileName}"]`);
 const sha256 = (b: Buffer): string => createHash('sha256').update(b).digest('hex');
 
@@ -135,7 +55,7 @@ async function expectDone(page: Page, file: TestFile, timeoutMs = 60_000): Promi
 
 // ---------------------------------------------------------------- the test
 
-test('upload: the submitter uploads files (tus, resumable), sees them as submissions, an interrupted upload resumes, a viewer has no access', { skip, timeout: 300_000 }, async (t) => {
+test('upload: the submitter uploads files (tus, resumable), sees them as submissions, an interrupted upload resumes, a viewer has no access', { skip: skipWithoutChromium('upload e2e test'), timeout: 300_000 }, async (t) => {
   assert.ok(hasChromium, `${CHROMIUM} is missing; CI must install Debian's chromium and fonts-noto-cjk`);
   await ensureWebBuilt();
 
@@ -152,10 +72,7 @@ test('upload: the submitter uploads files (tus, resumable), sees them as submiss
   const twelve = await makeFile(dir, 'site-scan-12MiB.tif', 12 * MiB + 4321);
   const thirty = await makeFile(dir, '施工图扫描-30MiB.zip', 30 * MiB + 99);
 
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
+  browser = await launchChromium();
   const context = await browser.newContext({ baseURL: srv.baseUrl, viewport: { width: 1280, height: 800 }, locale: 'zh-CN' });
   const page = await context.newPage();
   const pageErrors: string[] = [];

@@ -4,88 +4,15 @@
 // switch language, take the screenshots, log out and check what a guest may see.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { test } from 'node:test';
-import { fileURLToPath } from 'node:url';
-import { chromium, request, type APIRequestContext, type Browser, type Locator, type Page } from 'playwright-core';
+import { chromium, request, type APIRequestContext, type Browser, type Page } from 'playwright-core';
 import { startTestServer } from '../src/platform/testing/server.ts';
 import type { ArchiveRecord, Page as ListPage, ProjectDetail, Repository, User, Volume } from '../web/src/api/types.ts';
+import { CHROMIUM, ROOT, byTestId, ensureWebBuilt, eventually, expectText, hasChromium, launchChromium, skipWithoutChromium, textOf } from './harness.ts';
 
-const CHROMIUM = '/usr/bin/chromium';
-const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const CJK = /[\u4e00-\u9fff]/;
-const hasChromium = existsSync(CHROMIUM);
-const skip = !hasChromium && process.env.CI !== 'true'
-  ? `${CHROMIUM} is missing: install Debian's chromium (apt-get install -y chromium fonts-noto-cjk) to run the web e2e test`
-  : false;
-
-// ---------------------------------------------------------------- helpers
-
-/** Retries `check` (which asserts) until it passes or the time is up; then its last failure is thrown. */
-async function eventually(check: () => Promise<void>, timeoutMs = 15_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      await check();
-      return;
-    } catch (err) {
-      if (Date.now() > deadline) throw err;
-    }
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
-
-const textOf = async (loc: Locator): Promise<string> => ((await loc.textContent()) ?? '').trim();
-const byTestId = (page: Page, id: string): Locator => page.locator(`[data-testid="${id}"]`);
-
-async function expectText(loc: Locator, expected: string | RegExp): Promise<void> {
-  await eventually(async () => {
-    const text = await textOf(loc.first());
-    if (typeof expected === 'string') assert.equal(text, expected);
-    else assert.match(text, expected);
-  });
-}
-
-/**
- * Rebuilds web/dist when it is missing or older than the sources (the server reads it at start).
- * The e2e files run in parallel: a lock keeps two of them from building into web/dist at once.
- */
-async function ensureWebBuilt(): Promise<void> {
-  const lock = join(tmpdir(), `dangan-web-build-${createHash('sha256').update(ROOT).digest('hex').slice(0, 12)}.lock`);
-  for (const deadline = Date.now() + 180_000; ;) {
-    try {
-      mkdirSync(lock);
-      break;
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
-      if (Date.now() - (statSync(lock, { throwIfNoEntry: false })?.mtimeMs ?? 0) > 180_000) rmSync(lock, { recursive: true, force: true }); // left by a killed run
-      assert.ok(Date.now() < deadline, `another web build held ${lock} too long`);
-      await new Promise((r) => setTimeout(r, 200));
-    }
-  }
-  try {
-    const webDir = join(ROOT, 'web');
-    const built = join(webDir, 'dist', 'index.html');
-    const newest = (path: string): number => {
-      const st = statSync(path);
-      if (!st.isDirectory()) return st.mtimeMs;
-      return Math.max(st.mtimeMs, ...readdirSync(path).map((name) => newest(join(path, name))));
-    };
-    const sources = ['src', 'public', 'index.html', 'vite.config.ts'].map((p) => join(webDir, p)).filter((p) => existsSync(p));
-    if (existsSync(built) && statSync(built).mtimeMs >= Math.max(...sources.map(newest))) return;
-    const vite = join(ROOT, 'node_modules', 'vite', 'bin', 'vite.js');
-    const res = spawnSync(process.execPath, [vite, 'build', '--config', 'web/vite.config.ts', '--logLevel', 'warn'], {
-      cwd: ROOT,
-      stdio: 'inherit',
-    });
-    assert.equal(res.status, 0, 'vite build of web/ failed');
-  } finally {
-    rmSync(lock, { recursive: true, force: true });
-  }
-}
 
 async function getJson<T>(ctx: APIRequestContext, path: string): Promise<T> {
   const res = await ctx.get(path);
@@ -139,7 +66,7 @@ async function openUnitProject(page: Page, at: VolumeAt, expectRows = true): Pro
 
 // ---------------------------------------------------------------- the test
 
-test('web: login, browse the catalog, open a component, switch language, guest sees only open volumes', { skip, timeout: 300_000 }, async (t) => {
+test('web: login, browse the catalog, open a component, switch language, guest sees only open volumes', { skip: skipWithoutChromium('web e2e test'), timeout: 300_000 }, async (t) => {
   assert.ok(hasChromium, `${CHROMIUM} is missing; CI must install Debian's chromium and fonts-noto-cjk`);
   await ensureWebBuilt();
 
@@ -175,10 +102,7 @@ test('web: login, browse the catalog, open a component, switch language, guest s
   assert.ok(restricted, 'the demo has a restricted (控制使用) volume');
   const openSiblings = all.filter((a) => a.unitProjectId === restricted.unitProjectId && a.volume.access === 'open');
 
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
+  browser = await launchChromium();
   const context = await browser.newContext({ baseURL: srv.baseUrl, viewport: { width: 1280, height: 800 }, locale: 'zh-CN' });
   const page = await context.newPage();
   const pageErrors: string[] = [];
