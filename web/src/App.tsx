@@ -1,4 +1,4 @@
-import { App as AntApp, ConfigProvider, Flex, Spin } from 'antd';
+import { App as AntApp, ConfigProvider, Flex, Spin, type ThemeConfig } from 'antd';
 import enUS from 'antd/locale/en_US';
 import zhCN from 'antd/locale/zh_CN';
 import type { ReactNode } from 'react';
@@ -19,7 +19,10 @@ import { VolumePage } from './pages/VolumePage.tsx';
 import { Redirect } from './router/Redirect.tsx';
 import { useRoute } from './router/useRoute.ts';
 
-const theme = { token: { colorPrimary: '#1d4e89', borderRadius: 4 } };
+const theme: ThemeConfig = {
+  token: { colorPrimary: '#1d4e89', borderRadius: 4 },
+  components: { Menu: { itemSelectedBg: '#e6eef8', itemSelectedColor: '#1d4e89' } },
+};
 
 function LocalizedAntd({ children }: { children: ReactNode }) {
   const { lang } = useI18n();

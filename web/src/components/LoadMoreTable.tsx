@@ -8,10 +8,12 @@ interface Props<T> {
   columns: TableColumnsType<T>;
   rowKey: keyof T & string;
   testId: string;
+  /** fit the card's width, wrapping cell text, instead of scrolling sideways (for long titles) */
+  fit?: boolean;
 }
 
 /** An antd Table fed by keyset paging, with a "load more" button while a `next` cursor remains. */
-export function LoadMoreTable<T extends object>({ list, columns, rowKey, testId }: Props<T>) {
+export function LoadMoreTable<T extends object>({ list, columns, rowKey, testId, fit = false }: Props<T>) {
   const t = useT();
   return (
     <Flex vertical gap="small">
@@ -24,7 +26,7 @@ export function LoadMoreTable<T extends object>({ list, columns, rowKey, testId 
         loading={list.loading}
         pagination={false}
         size="middle"
-        scroll={{ x: 'max-content' }}
+        scroll={fit ? undefined : { x: 'max-content' }}
       />
       <Flex justify="space-between" align="center">
         <Typography.Text type="secondary" data-testid={`${testId}-count`}>

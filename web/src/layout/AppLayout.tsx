@@ -25,7 +25,7 @@ export function AppLayout({ children }: { children: ReactNode }) {
         </Space>
       </Header>
       <Layout>
-        <Sider width={210} theme="light" breakpoint="lg" collapsedWidth={0}>
+        <Sider width={248} theme="light" breakpoint="lg" collapsedWidth={0}>
           <SideMenu />
         </Sider>
         <Content style={{ padding: 24 }} data-testid="page-content">

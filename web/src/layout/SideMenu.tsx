@@ -65,7 +65,7 @@ export function SideMenu() {
             label: (
               <span data-testid={`nav-${m.key}`}>
                 {t(m.label)}{' '}
-                <Tag bordered={false} style={{ marginInlineStart: 4, fontSize: 11 }}>
+                <Tag bordered={false} style={{ marginInlineStart: 4, fontSize: 11, lineHeight: '16px', paddingInline: 4 }}>
                   {t('nav.comingSoon')}
                 </Tag>
               </span>

@@ -66,7 +66,7 @@ export function RepositoryPage({ id }: { id: string }) {
           </Card>
         ) : null}
         <Card title={t('project.listTitle')}>
-          <LoadMoreTable list={list} columns={columns} rowKey="id" testId="projects-table" />
+          <LoadMoreTable list={list} columns={columns} rowKey="id" testId="projects-table" fit />
         </Card>
       </Flex>
     </>

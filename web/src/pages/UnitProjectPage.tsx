@@ -67,7 +67,7 @@ export function UnitProjectPage({ id }: { id: string }) {
           />
         </Card>
         <Card title={t('volume.listTitle')}>
-          <LoadMoreTable list={list} columns={columns} rowKey="id" testId="volumes-table" />
+          <LoadMoreTable list={list} columns={columns} rowKey="id" testId="volumes-table" fit />
         </Card>
       </Flex>
     </>

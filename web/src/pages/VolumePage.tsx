@@ -19,16 +19,22 @@ import { Link } from '../router/Link.tsx';
 function ComponentLink({ c }: { c: Component }) {
   const isPdf = /pdf/i.test(c.format) || /\.pdf$/i.test(c.fileName);
   return (
-    <Space size={4} wrap={false}>
-      {isPdf ? <FilePdfOutlined style={{ color: '#cf1322' }} /> : <FileOutlined />}
-      <a href={componentContentUrl(c.id)} target="_blank" rel="noopener noreferrer" data-testid="component-link" title={`SHA-256 ${c.sha256}\nSM3 ${c.sm3}`}>
-        {c.fileName}
-      </a>
-      <Typography.Text type="secondary" style={{ fontSize: 12 }}>
-        {formatBytes(c.size)}
-      </Typography.Text>
-      <Tag style={{ marginInlineEnd: 0 }}>{c.format}</Tag>
-    </Space>
+    <Flex gap={6} align="flex-start">
+      {isPdf ? <FilePdfOutlined style={{ color: '#cf1322', marginTop: 4 }} /> : <FileOutlined style={{ marginTop: 4 }} />}
+      <Flex vertical>
+        <a href={componentContentUrl(c.id)} target="_blank" rel="noopener noreferrer" data-testid="component-link" title={`SHA-256 ${c.sha256}\nSM3 ${c.sm3}`} style={{ wordBreak: 'break-all' }}>
+          {c.fileName}
+        </a>
+        <Space size={4}>
+          <Typography.Text type="secondary" style={{ fontSize: 12 }}>
+            {formatBytes(c.size)}
+          </Typography.Text>
+          <Tag bordered={false} style={{ marginInlineEnd: 0, fontSize: 11, lineHeight: '16px', paddingInline: 4 }}>
+            {c.format}
+          </Tag>
+        </Space>
+      </Flex>
+    </Flex>
   );
 }
 
@@ -42,16 +48,22 @@ export function VolumePage({ id }: { id: string }) {
   const repoName = useRepositoryName(detail?.project.repositoryId);
 
   const columns: TableColumnsType<ArchiveRecord> = [
-    { title: t('record.seq'), dataIndex: 'seq', align: 'right', width: 64 },
-    { title: t('record.docNumber'), dataIndex: 'docNumber' },
-    { title: t('record.author'), dataIndex: 'author' },
-    { title: t('record.title'), dataIndex: 'title', render: (_: unknown, r: ArchiveRecord) => <span data-testid="record-title">{r.title}</span> },
-    { title: t('record.date'), dataIndex: 'date', render: (_: unknown, r: ArchiveRecord) => r.date ?? t('common.none') },
-    { title: t('record.pages'), dataIndex: 'pages', align: 'right' },
-    { title: t('record.category'), dataIndex: 'category', render: (_: unknown, r: ArchiveRecord) => `${r.category} / ${r.subclass}` },
+    { title: t('record.seq'), dataIndex: 'seq', align: 'right', width: 60 },
+    { title: t('record.docNumber'), dataIndex: 'docNumber', minWidth: 120 },
+    { title: t('record.author'), dataIndex: 'author', minWidth: 120 },
+    { title: t('record.title'), dataIndex: 'title', minWidth: 160, render: (_: unknown, r: ArchiveRecord) => <span data-testid="record-title">{r.title}</span> },
+    { title: t('record.date'), dataIndex: 'date', width: 104, render: (_: unknown, r: ArchiveRecord) => <span style={{ whiteSpace: 'nowrap' }}>{r.date ?? t('common.none')}</span> },
+    { title: t('record.pages'), dataIndex: 'pages', align: 'right', width: 72 },
+    {
+      title: t('record.category'),
+      dataIndex: 'category',
+      width: 100,
+      render: (_: unknown, r: ArchiveRecord) => <span style={{ whiteSpace: 'nowrap' }}>{`${r.category} / ${r.subclass}`}</span>,
+    },
     {
       title: t('record.components'),
       dataIndex: 'components',
+      width: 240,
       render: (_: unknown, r: ArchiveRecord) => (
         <Flex vertical gap={2}>
           {r.components.map((c) => (
@@ -96,7 +108,7 @@ export function VolumePage({ id }: { id: string }) {
         </Card>
         {canSeeStorage(user) ? <PreservationCard volumeId={v.id} /> : null}
         <Card title={t('record.listTitle')}>
-          <LoadMoreTable list={list} columns={columns} rowKey="id" testId="records-table" />
+          <LoadMoreTable list={list} columns={columns} rowKey="id" testId="records-table" fit />
         </Card>
       </Flex>
     </>
