@@ -70,7 +70,7 @@ test('web: login, browse the catalog, open a component, switch language, guest s
   assert.ok(hasChromium, `${CHROMIUM} is missing; CI must install Debian's chromium and fonts-noto-cjk`);
   await ensureWebBuilt();
 
-  const srv = await startTestServer({ demo: true });
+  const srv = await startTestServer({ demo: true, preserve: true }) // as `npm start` does: the demo is preserved;
   let browser: Browser | undefined;
   let api: APIRequestContext | undefined;
   t.after(async () => {
