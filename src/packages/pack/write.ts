@@ -25,6 +25,7 @@ import {
   type PackageMetadata, type TagManifestSigner,
 } from '../format/index.ts';
 import { eachLimited, type PackPlan } from './validate.ts';
+import { fsyncPath as syncPath } from '../../preservation/storage/fsync.ts';
 
 export type PackPhase = 'validate' | 'copy' | 'verify' | 'done';
 export type PackProgress = { phase: PackPhase; files: number; filesTotal: number; bytes: number; bytesTotal: number };
@@ -46,7 +47,7 @@ export type WriteOptions = {
   fsync?: boolean;
   /** check the finished bag before it gets its name (default true = 'structure'; see VerifyMode) */
   verify?: boolean | VerifyMode;
-  /** NOT IMPLEMENTED beyond this hook: see TagManifestSigner in format/layout.ts */
+  /** the unit's SM2 signature over tagmanifest-sm3.txt (packages/signing: sm2Signer) */
   signer?: TagManifestSigner;
   now?: Date;
   software?: string;
@@ -77,14 +78,6 @@ export class PackWriteError extends Error {
 
 const byteOrder = (a: string, b: string): number => Buffer.compare(Buffer.from(a), Buffer.from(b));
 
-async function syncPath(path: string): Promise<void> {
-  const fh = await open(path, 'r');
-  try {
-    await fh.sync();
-  } finally {
-    await fh.close();
-  }
-}
 
 async function writeFileNew(path: string, bytes: Buffer, sync: boolean): Promise<void> {
   const fh = await open(path, 'wx');

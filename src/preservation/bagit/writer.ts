@@ -14,6 +14,7 @@ import { OcflError, parseSidecar, type OcflObjectStore } from '../ocfl/index.ts'
 import { digestBytes } from './digest.ts';
 import { encodePath } from './paths.ts';
 import { verifyBag, type BagReport } from './reader.ts';
+import { fsyncPath as syncPath } from '../storage/fsync.ts';
 
 /** bag-info.txt entries from the caller: Source-Organization and External-Identifier (档号) are required. */
 export type BagInfoInput = Record<string, string> & { 'Source-Organization': string; 'External-Identifier': string };
@@ -41,14 +42,6 @@ export class BagExportError extends Error {
 const COMPUTED = ['Bagging-Date', 'Bag-Size', 'Payload-Oxum', 'Dangan-OCFL-Id', 'Dangan-OCFL-Head', 'Bag-Software-Agent'];
 const byteOrder = (a: string, b: string): number => Buffer.compare(Buffer.from(a), Buffer.from(b));
 
-async function syncPath(path: string): Promise<void> {
-  const fh = await open(path, 'r');
-  try {
-    await fh.sync();
-  } finally {
-    await fh.close();
-  }
-}
 
 async function writeSynced(path: string, bytes: Buffer): Promise<void> {
   const fh = await open(path, 'wx');
