@@ -19,7 +19,7 @@ test('GET /healthz answers 200 with database and queue state', async () => {
   assert.equal(r.body.database.ok, true);
   assert.equal(typeof r.body.database.latencyMs, 'number');
   assert.equal(r.body.queue.ok, true);
-  assert.deepEqual(r.body.queue.queues.map((q: { name: string }) => q.name).sort(), ['archiving-webhook', 'fixity-audit', 'fixity-ping', 'ingest-submission', 'preserve-volume']);
+  assert.deepEqual(r.body.queue.queues.map((q: { name: string }) => q.name).sort(), ['archiving-webhook', 'check-run', 'fixity-audit', 'fixity-ping', 'ingest-submission', 'preserve-volume']);
 });
 
 test('OpenAPI is served at /api/openapi.json and names every API route, with a browsable page', async () => {

@@ -10,6 +10,8 @@ import { projectRoot } from '../platform/paths.ts';
 import { toChainEvent, verifyChain } from '../preservation/index.ts';
 import { FIXITY_PING, JOB_QUEUES, PRESERVE_VOLUME } from './jobs.ts';
 import { storageRoutes } from './storage-routes.ts';
+import { checkRoutes } from '../checks/index.ts';
+import { firstPagePreview } from './checks.ts';
 import { archivingRoutes, uploadRoutes } from '../packages/index.ts';
 import type { Runtime } from './runtime.ts';
 
@@ -63,6 +65,11 @@ export async function buildApp(rt: Runtime, opts: { serveWeb?: boolean } = {}): 
   await storageRoutes(app, db, rt.preservation, rt.jobs);
   await uploadRoutes(app, db, rt.uploads, config.uploadMaxBytes);
   await archivingRoutes(app, db, rt.store, rt.jobs);
+  await checkRoutes(app, db, rt.checks, {
+    // Loaded on first use: the Chinese font is large, and most processes never write a report PDF.
+    pdf: async (report, lang) => (await import('../checks/report/pdf.ts')).checkReportPdf(report, { lang }),
+    preview: firstPagePreview,
+  });
 
   app.get('/api/audit/verify', {
     config: { policy: 'audit:read' },

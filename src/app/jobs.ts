@@ -1,5 +1,6 @@
 import type { Db } from '../platform/db.ts';
 import type { Jobs } from '../platform/jobs.ts';
+import type { Checks } from '../checks/index.ts';
 import { defineArchivingJobs, ingestSubmission, WEBHOOK_DELIVER } from '../packages/index.ts';
 import { checkComponentFixity, runAudit, type FsContentStore, type Preservation } from '../preservation/index.ts';
 
@@ -7,18 +8,28 @@ export const FIXITY_PING = 'fixity-ping';
 export const PRESERVE_VOLUME = 'preserve-volume';
 export const FIXITY_AUDIT = 'fixity-audit';
 export const INGEST_SUBMISSION = 'ingest-submission';
-export const JOB_QUEUES = [FIXITY_PING, PRESERVE_VOLUME, FIXITY_AUDIT, WEBHOOK_DELIVER, INGEST_SUBMISSION] as const;
+export const CHECK_RUN = 'check-run';
+export const JOB_QUEUES = [FIXITY_PING, PRESERVE_VOLUME, FIXITY_AUDIT, WEBHOOK_DELIVER, INGEST_SUBMISSION, CHECK_RUN] as const;
 
 /** Jobs are declared next to the code that handles them; this wires them into the queue. */
-export function defineJobs(jobs: Jobs, db: Db, store: FsContentStore, preservation: Preservation, stagingRoot: string): void {
+export function defineJobs(jobs: Jobs, db: Db, store: FsContentStore, preservation: Preservation, stagingRoot: string, checks: Checks): void {
   defineArchivingJobs(jobs, db);
   jobs.define<{ submissionId: string; requestedBy: string }>({
     name: INGEST_SUBMISSION,
     retryLimit: 2,
     handle: async (data) => {
       const r = await ingestSubmission(db, store, stagingRoot, data.submissionId, data.requestedBy);
-      return { state: r.state, items: r.items, problems: r.problems.length };
+      // Every unpacked submission gets its GD check at once (a rejected one too: its report lists every problem).
+      const [existing] = await db.query('SELECT 1 FROM check_run WHERE submission_id = $1', [data.submissionId]);
+      const checkRunId = existing ? undefined : await checks.request({ submissionId: data.submissionId }, 'GD', { id: null, username: 'system:checks' });
+      return { state: r.state, items: r.items, problems: r.problems.length, checkRunId };
     },
+  });
+  jobs.define<{ runId: string }>({
+    name: CHECK_RUN,
+    retryLimit: 2,
+    // A failed attempt keeps the facts it measured; the retry resumes from them (checks.execute counts attempts).
+    handle: async (data) => checks.execute(data.runId),
   });
   jobs.define<{ componentId: string; requestedBy: string }>({
     name: FIXITY_PING,

@@ -6,7 +6,10 @@ import { startEmbeddedPostgres, type EmbeddedHandle } from '../platform/embedded
 import { Jobs } from '../platform/jobs.ts';
 import { migrate } from '../platform/migrate.ts';
 import { FsContentStore, Preservation, loadStorageConfig } from '../preservation/index.ts';
-import { INGEST_SUBMISSION, defineJobs, scheduleAudits } from './jobs.ts';
+import { CHECK_RUN, INGEST_SUBMISSION, defineJobs, scheduleAudits } from './jobs.ts';
+import { Checks } from '../checks/index.ts';
+import { notifySubmissionEvent } from '../packages/index.ts';
+import { virusScanner } from './checks.ts';
 import { Uploads } from '../packages/index.ts';
 import { loadReferenceData } from './reference-data.ts';
 
@@ -20,6 +23,7 @@ export type Runtime = {
   preservation: Preservation;
   uploads: Uploads;
   jobs: Jobs;
+  checks: Checks;
   role: Role;
   embedded: EmbeddedHandle | undefined;
   close(): Promise<void>;
@@ -49,11 +53,17 @@ export async function openRuntime(config: Config, role: Role, log: (m: string) =
       await jobs.send(INGEST_SUBMISSION, { submissionId, requestedBy: actor });
     });
     await uploads.init();
-    defineJobs(jobs, db, store, preservation, join(config.dataDir, 'staging'));
+    const checks = new Checks({
+      db, content: store,
+      enqueue: async (runId) => void (await jobs.send(CHECK_RUN, { runId })),
+      scanner: () => virusScanner(config),
+      onSubmissionChecked: async (submissionId) => void (await notifySubmissionEvent(db, jobs, submissionId, 'submission.checked')),
+    });
+    defineJobs(jobs, db, store, preservation, join(config.dataDir, 'staging'), checks);
     await jobs.start();
     if (role !== 'web') await scheduleAudits(jobs, preservation);
     return {
-      config, db, store, preservation, uploads, jobs, role, embedded,
+      config, db, store, preservation, uploads, jobs, checks, role, embedded,
       async close() {
         await jobs.stop().catch(() => undefined);
         await db.close().catch(() => undefined);

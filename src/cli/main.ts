@@ -4,6 +4,7 @@ import { buildApp, VERSION } from '../app/http.ts';
 import { openDatabase, openRuntime, type Role, type Runtime } from '../app/runtime.ts';
 import { preserveVolumes } from '../app/preserve.ts';
 import { packCommand } from './pack.ts';
+import { checkCommand } from './check.ts';
 import { createUser, ROLES, type Role as UserRole } from '../identity/index.ts';
 import { seedDemo, type DemoResult } from '../demo/index.ts';
 import { loadConfig, type Config } from '../platform/config.ts';
@@ -31,6 +32,9 @@ Commands:
   import DIR [--json]             verify offline copies (one bag or a folder of bags) and re-ingest them
   pack SRC --catalog FILE.xlsx --out PKG [--sign-key KEY.json] [--json]
                                   the offline packer (离线报录); see dangan pack --help
+  check PATH --stage GD|YJ|BC [--scheme FILE] [--json]
+                                  四性检测 (DA/T 70) of a package or folder, no server needed;
+                                  exit 0 no blocking failure, 1 blocking failures, 2 could not run
   restore --location NAME [--json]
                                   rebuild a wiped location from the others and prove every copy
   user add --username U --role R --repository CODE [--display-name N] [--password P]
@@ -38,7 +42,7 @@ Commands:
                                   add a user (a password is generated and printed when omitted)
 
 Environment: PORT, HOST, DATABASE_URL, DANGAN_DATA_DIR, DANGAN_DEMO (auto|on|off),
-DANGAN_DEMO_PASSWORD, LOG_LEVEL — see README.md.`;
+DANGAN_DEMO_PASSWORD, DANGAN_CLAMD, LOG_LEVEL — see README.md.`;
 
 const out = (s: string) => process.stdout.write(`${s}\n`);
 const err = (s: string) => process.stderr.write(`${s}\n`);
@@ -100,6 +104,8 @@ async function withDb<T>(config: Config, fn: (db: Awaited<ReturnType<typeof open
 export async function main(argv: string[]): Promise<number> {
   // The offline packer runs on a clerk's machine without a database: it parses its own options.
   if (argv[0] === 'pack') return packCommand(argv.slice(1));
+  // So does the four-properties check of a package or folder.
+  if (argv[0] === 'check') return checkCommand(argv.slice(1));
   const { values, positionals } = parseArgs({
     args: argv,
     allowPositionals: true,

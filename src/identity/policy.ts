@@ -23,6 +23,10 @@ export const POLICIES = {
   /** storage locations, replica health, audits and repairs */
   'storage:read': roleIn('admin', 'archivist'),
   'storage:run': roleIn('admin', 'archivist'),
+  /** check runs and reports: the archive's staff who review, and units for their own submissions (filtered in the handler) */
+  'checks:read': roleIn('admin', 'archivist', 'reviewer', 'submitter'),
+  /** run checks, close manual tasks, edit check schemes */
+  'checks:run': roleIn('admin', 'archivist'),
 } as const satisfies Record<string, (a: Actor) => boolean>;
 
 export type Policy = keyof typeof POLICIES;

@@ -24,7 +24,8 @@ export type IncomingRecord = {
   author?: string;        // 责任者
   date?: string;          // 日期 YYYY-MM-DD
   docNumber?: string;     // 文件编号
-  pages?: number;         // 页次/页数
+  pages?: number;         // 页次 (where the file starts in the volume, as the 卷内目录 gives it)
+  pageCount?: number;     // 页数, when the metadata records how many pages the file has (DA/T 70 1-10 compares it)
   remarks?: string;       // 备注
   category?: string;      // GB/T 50328 class A–E
   subclass?: string;
@@ -51,6 +52,8 @@ export type IncomingPackage = {
   units: { code: string; name: string; buildingCode?: string }[];
   volumes: IncomingVolume[];
   records: IncomingRecord[];
+  /** totals the sender registered for the package (bag-info Payload-Oxum, a transfer register) — DA/T 70 2-1/2-2 */
+  registered?: { files: number; bytes: number; source: string };
   /** files present in the package that no record claims (reported; DA/T 70 4-3 "extra files") */
   unclaimed: IncomingFile[];
   problems: PackageProblem[];

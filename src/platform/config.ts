@@ -16,6 +16,12 @@ const Env = z.object({
   DANGAN_LOGIN_MAX_FAILURES: z.coerce.number().int().min(1).default(5),
   DANGAN_LOGIN_WINDOW_SECONDS: z.coerce.number().int().min(1).default(15 * 60),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** ClamAV clamd for DA/T 70 4-2: `unix:/run/clamav/clamd.ctl` or `tcp://host:3310`; unset = the scan is "not run" */
+  DANGAN_CLAMD: z.string().regex(/^(unix:\/.+|tcp:\/\/[^:/\s]+:\d{1,5})$/, 'unix:/path/to/clamd.ctl or tcp://host:port').optional(),
+  /** inactivity bound per scan, ms (keep it above clamd's MaxScanTime) */
+  DANGAN_CLAMD_TIMEOUT_MS: z.coerce.number().int().min(100).max(24 * 3600 * 1000).default(120_000),
+  /** clamd's StreamMaxLength (bytes, or K/M/G as in clamd.conf): a larger file is "not scanned", never "clean" */
+  DANGAN_CLAMD_MAX_BYTES: z.string().regex(/^\s*\d+\s*[kKmMgG]?\s*$/, 'bytes, or a number with K/M/G as in clamd.conf').optional(),
 });
 
 export type Config = {
@@ -35,7 +41,17 @@ export type Config = {
   loginMaxFailures: number;
   loginWindowSeconds: number;
   logLevel: z.infer<typeof Env>['LOG_LEVEL'];
+  /** clamd for the virus scan (4-2): address (undefined = none configured), per-scan inactivity bound, largest stream */
+  clamd: string | undefined;
+  clamdTimeoutMs: number;
+  clamdMaxBytes: number | undefined;
 };
+
+/** "64M", "1G", "1048576" → bytes (clamd.conf's size syntax). */
+function sizeBytes(text: string): number {
+  const m = /^\s*(\d+)\s*([kKmMgG]?)\s*$/.exec(text)!;
+  return Number(m[1]) * ({ '': 1, k: 1024, m: 1024 ** 2, g: 1024 ** 3 } as const)[m[2]!.toLowerCase() as '' | 'k' | 'm' | 'g'];
+}
 
 /** Reads configuration from the environment once, at the edge; a bad value stops start-up with its name. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -60,5 +76,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     loginMaxFailures: e.DANGAN_LOGIN_MAX_FAILURES,
     loginWindowSeconds: e.DANGAN_LOGIN_WINDOW_SECONDS,
     logLevel: e.LOG_LEVEL,
+    clamd: e.DANGAN_CLAMD,
+    clamdTimeoutMs: e.DANGAN_CLAMD_TIMEOUT_MS,
+    clamdMaxBytes: e.DANGAN_CLAMD_MAX_BYTES === undefined ? undefined : sizeBytes(e.DANGAN_CLAMD_MAX_BYTES),
   };
 }

@@ -7,6 +7,7 @@ import { useAuth } from './auth/useAuth.ts';
 import { I18nProvider } from './i18n/I18nProvider.tsx';
 import { useI18n } from './i18n/useT.ts';
 import { AppLayout } from './layout/AppLayout.tsx';
+import { CheckPage } from './pages/CheckPage.tsx';
 import { LoginPage } from './pages/LoginPage.tsx';
 import { NotFoundPage } from './pages/NotFoundPage.tsx';
 import { ProjectPage } from './pages/ProjectPage.tsx';
@@ -64,6 +65,8 @@ function Routes() {
       return <AppLayout><UnitProjectPage key={route.id} id={route.id} /></AppLayout>;
     case 'volume':
       return <AppLayout><VolumePage key={route.id} id={route.id} /></AppLayout>;
+    case 'check':
+      return <AppLayout><CheckPage key={route.id} id={route.id} /></AppLayout>;
     case 'notFound':
       return <AppLayout><NotFoundPage /></AppLayout>;
   }

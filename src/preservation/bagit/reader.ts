@@ -39,7 +39,7 @@ export async function verifyBag(dir: string): Promise<BagReport> {
 }
 
 /** verifyBag, plus what import needs: every payload file with the digests its manifests give. */
-export async function inspectBag(dir: string): Promise<InspectedBag> {
+export async function inspectBag(dir: string, options: { payloadDigests?: boolean } = {}): Promise<InspectedBag> {
   const root = resolve(dir);
   const problems = new Problems();
   const report = (extra: Partial<BagReport> = {}): BagReport => ({
@@ -66,7 +66,7 @@ export async function inspectBag(dir: string): Promise<InspectedBag> {
     if (!isAlgorithm(alg)) problems.error('algorithm-unsupported', file, { file, alg });
     else if (ctx) manifests.push(await readManifest(ctx, file, alg, 'payload'));
   }
-  const payload = await checkPayload(root, manifests, disk, problems);
+  const payload = await checkPayload(root, manifests, disk, problems, options.payloadDigests ?? true);
 
   for (const alg of tagAlgs) {
     const file = `tagmanifest-${alg}.txt`;
@@ -184,7 +184,8 @@ async function walkPayload(root: string, top: Dirent[], problems: Problems): Pro
 }
 
 /** Manifest paths → files on disk; every file in every manifest; every digest of every file. */
-async function checkPayload(root: string, manifests: Manifest[], disk: Map<string, number>, problems: Problems): Promise<Map<string, PayloadFile>> {
+/** With `hash: false` the payload is not read: sizes come from the disk walk and digests from the manifests (a caller that hashes every file itself compares them). */
+async function checkPayload(root: string, manifests: Manifest[], disk: Map<string, number>, problems: Problems, hash: boolean): Promise<Map<string, PayloadFile>> {
   const byNfc = new Map<string, string[]>();
   for (const p of disk.keys()) byNfc.set(p.normalize('NFC'), [...(byNfc.get(p.normalize('NFC')) ?? []), p]);
   const direct = (p: string): string | undefined => (disk.has(p) ? p : byNfc.get(p.normalize('NFC'))?.length === 1 ? byNfc.get(p.normalize('NFC'))![0] : undefined);
@@ -214,6 +215,10 @@ async function checkPayload(root: string, manifests: Manifest[], disk: Map<strin
 
   const out = new Map<string, PayloadFile>();
   for (const [p, algs] of [...expected].sort(([a], [b]) => (a < b ? -1 : 1))) {
+    if (!hash) {
+      out.set(p, { size: disk.get(p) ?? 0, digests: Object.fromEntries([...algs].map(([alg, ds]) => [alg, ds[0]!])) });
+      continue;
+    }
     const actual = await hashFile(join(root, p), algs.keys()).catch((err: unknown) => {
       problems.error('read-failed', p, { detail: errText(err) });
       return undefined;

@@ -6,6 +6,11 @@ import type {
   AuditJobOutput,
   AuditMode,
   AuditRun,
+  CheckDiff,
+  CheckEvidenceFile,
+  CheckReport,
+  CheckRun,
+  CheckTask,
   JobAccepted,
   JobState,
   LocalizedMessage,
@@ -44,22 +49,15 @@ export function isErrorBody(value: unknown): value is ApiErrorBody {
   return typeof m.zh === 'string' && typeof m.en === 'string';
 }
 
-async function request<T>(method: 'GET' | 'POST', path: string, body?: unknown): Promise<T> {
-  let res: Response;
-  try {
-    res = await fetch(path, {
-      method,
-      credentials: 'same-origin',
-      headers: body === undefined ? { accept: 'application/json' } : { accept: 'application/json', 'content-type': 'application/json' },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-  } catch {
-    throw new ApiError({
-      statusCode: 0,
-      code: 'web.network_error',
-      message: { zh: '无法连接服务器，请检查网络后重试。', en: 'Cannot reach the server. Check the network and try again.' },
-    });
-  }
+const networkError = () =>
+  new ApiError({
+    statusCode: 0,
+    code: 'web.network_error',
+    message: { zh: '无法连接服务器，请检查网络后重试。', en: 'Cannot reach the server. Check the network and try again.' },
+  });
+
+/** An answer's JSON body, or its error (the API's `{ code, message }`, else a generic HTTP error). */
+async function answer<T>(res: Response): Promise<T> {
   if (res.status === 204) return undefined as T;
   const text = await res.text();
   let parsed: unknown = undefined;
@@ -79,6 +77,32 @@ async function request<T>(method: 'GET' | 'POST', path: string, body?: unknown):
     });
   }
   return parsed as T;
+}
+
+async function request<T>(method: 'GET' | 'POST', path: string, body?: unknown): Promise<T> {
+  let res: Response;
+  try {
+    res = await fetch(path, {
+      method,
+      credentials: 'same-origin',
+      headers: body === undefined ? { accept: 'application/json' } : { accept: 'application/json', 'content-type': 'application/json' },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+  } catch {
+    throw networkError();
+  }
+  return answer<T>(res);
+}
+
+/** POSTs raw bytes (Content-Type: application/octet-stream). */
+async function postBytes<T>(path: string, body: Blob): Promise<T> {
+  let res: Response;
+  try {
+    res = await fetch(path, { method: 'POST', credentials: 'same-origin', headers: { accept: 'application/json', 'content-type': 'application/octet-stream' }, body });
+  } catch {
+    throw networkError();
+  }
+  return answer<T>(res);
 }
 
 export interface PageParams {
@@ -140,7 +164,32 @@ export const api = {
         repaired: f.repaired === null || f.repaired === undefined ? null : String(f.repaired),
       }),
     ),
+
+  // 四性检测 (DA/T 70 checks): runs, reports, comparisons and manual tasks
+  submissionChecks: (submissionId: string) => request<{ items: CheckRun[] }>('GET', `/api/submissions/${enc(submissionId)}/checks`),
+  startSubmissionCheck: (submissionId: string, stage: 'GD' | 'YJ') =>
+    request<{ id: string }>('POST', `/api/submissions/${enc(submissionId)}/checks`, { stage }),
+  volumeChecks: (volumeId: string) => request<{ items: CheckRun[] }>('GET', `/api/volumes/${enc(volumeId)}/checks`),
+  startVolumeCheck: (volumeId: string) => request<{ id: string }>('POST', `/api/volumes/${enc(volumeId)}/checks`),
+  checkRun: (id: string) => request<CheckRun>('GET', `/api/checks/${enc(id)}`),
+  checkReport: (id: string) => request<CheckReport>('GET', `/api/checks/${enc(id)}/report`),
+  checkDiff: (id: string, against: string) => request<CheckDiff>('GET', `/api/checks/${enc(id)}/diff?against=${enc(against)}`),
+  checkTasks: (runId: string) => request<{ items: CheckTask[] }>('GET', `/api/checks/${enc(runId)}/tasks`),
+  completeCheckTask: (taskId: string, outcome: 'pass' | 'fail', note: string) =>
+    request<CheckRun>('POST', `/api/check-tasks/${enc(taskId)}`, { outcome, note }),
+  addCheckEvidence: (taskId: string, file: File) =>
+    postBytes<CheckEvidenceFile>(`/api/check-tasks/${enc(taskId)}/evidence?name=${enc(file.name)}`, file),
 };
+
+/** The check report as an HTML page or a PDF (opened in a new tab). */
+export function checkReportUrl(runId: string, format: 'html' | 'pdf', lang: 'zh' | 'en'): string {
+  return `/api/checks/${enc(runId)}/report?format=${format}&lang=${lang}`;
+}
+
+/** A PNG of a file's first page (PDF) or of an image of the run's submission (for 3-4). */
+export function checkPreviewUrl(runId: string, path: string): string {
+  return `/api/checks/${enc(runId)}/preview?path=${enc(path)}`;
+}
 
 /** Where a component's bytes are served (opened in a new tab). */
 export function componentContentUrl(componentId: string): string {

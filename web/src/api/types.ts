@@ -259,3 +259,112 @@ export interface Submission {
   submittedBy: string;
   createdAt: string;
 }
+
+// ---------------------------------------------------------------- 四性检测 (DA/T 70 checks)
+
+/** 归档 (GD), 移交与接收 (YJ), 长期保存 (BC). */
+export type CheckStage = 'GD' | 'YJ' | 'BC';
+/** 真实性, 完整性, 可用性, 安全性. */
+export type CheckClass = 'authenticity' | 'integrity' | 'usability' | 'security';
+/** A automatic, S system computes + person confirms, M manual, T needs a tool or operations evidence. */
+export type CheckAutomation = 'A' | 'S' | 'M' | 'T';
+export type CheckOutcome = 'pass' | 'fail' | 'warn' | 'manual' | 'not-run';
+export type CheckSeverity = 'blocking' | 'warning';
+export type CheckVerdict = 'passed' | 'failed' | 'incomplete';
+export type CheckRunState = 'queued' | 'running' | 'done' | 'failed';
+
+export interface CheckSummary {
+  counts: Record<CheckOutcome, number>;
+  blockingFailures: number;
+  openTasks: number;
+  verdict: CheckVerdict;
+  files: number;
+  bytes: number;
+}
+
+export interface CheckProgress {
+  files?: number;
+  done?: number;
+  bytes?: number;
+  phase?: 'files' | 'items' | 'done';
+}
+
+/** GET /api/checks/:id (and the rows of GET /api/submissions/:id/checks, newest first). */
+export interface CheckRun {
+  id: string;
+  repositoryId: string;
+  submissionId: string | null;
+  volumeId: string | null;
+  stage: CheckStage;
+  schemeId: string | null;
+  schemeVersion: number;
+  state: CheckRunState;
+  progress: CheckProgress | null;
+  verdict: CheckVerdict | null;
+  error: string | null;
+  createdAt: string;
+  startedAt: string | null;
+  finishedAt: string | null;
+  summary: CheckSummary | null;
+}
+
+/** One outcome of one item for one subject (the package, a file path, or `record:<key>`). */
+export interface CheckResult {
+  code: string;
+  outcome: CheckOutcome;
+  subject: string;
+  record?: string;
+  message: LocalizedMessage;
+  evidence?: Record<string, unknown>;
+}
+
+export interface CheckItemSummary {
+  code: string;
+  item: string;
+  class: CheckClass;
+  name: LocalizedMessage;
+  automation: CheckAutomation;
+  severity: CheckSeverity;
+  outcome: CheckOutcome;
+  counts: Record<CheckOutcome, number>;
+}
+
+export interface CheckEvidenceFile {
+  fileName: string;
+  storageKey: string;
+  size: number;
+}
+
+export interface CheckTask {
+  id: string;
+  code: string;
+  name: LocalizedMessage;
+  state: 'open' | 'done';
+  assignee?: string | null;
+  outcome?: 'pass' | 'fail' | null;
+  note?: string | null;
+  evidence?: CheckEvidenceFile[] | null;
+  doneBy?: string | null;
+  doneAt?: string | null;
+}
+
+/** GET /api/checks/:id/report (docs/check-report.schema.json). */
+export interface CheckReport {
+  stage: CheckStage;
+  scheme: { id?: string; name: string; version: number };
+  target: { kind?: string; name: string };
+  startedAt: string;
+  finishedAt: string;
+  summary: CheckSummary;
+  byItem: CheckItemSummary[];
+  items: CheckResult[];
+  tasks: Omit<CheckTask, 'id'>[];
+}
+
+/** GET /api/checks/:id/diff?against=… */
+export interface CheckDiff {
+  counts: { fixed: number; added: number; remaining: number };
+  fixed: CheckResult[];
+  added: CheckResult[];
+  remaining: CheckResult[];
+}

@@ -19,3 +19,16 @@ export function canSubmitTo(user: User | null, repositoryId: string): boolean {
   if (user.role === 'submitter') return true;
   return (user.role === 'admin' || user.role === 'archivist') && user.repository.id === repositoryId;
 }
+
+/**
+ * 四性检测 reports (policy checks:read, filtered by the server): the archive's staff, and a submitting unit
+ * for its own submissions. Viewers do not see check runs.
+ */
+export function canSeeChecks(user: User | null): boolean {
+  return user !== null && user.role !== 'viewer';
+}
+
+/** Runs checks and closes manual tasks (policy checks:run): admins and archivists of the run's repository. */
+export function canRunChecks(user: User | null, repositoryId: string): boolean {
+  return user !== null && (user.role === 'admin' || user.role === 'archivist') && user.repository.id === repositoryId;
+}

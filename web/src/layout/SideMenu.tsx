@@ -29,7 +29,8 @@ interface Module {
 /** The menu key that belongs to a route (the browse pages all light up 档案浏览). */
 function selectedKey(route: Route): string {
   if (route.name === 'storage') return 'preservation';
-  if (route.name === 'submissions') return 'submissions';
+  // a check report is opened from a submission: 归档接收 stays lit
+  if (route.name === 'submissions' || route.name === 'check') return 'submissions';
   return 'browse';
 }
 

@@ -28,9 +28,10 @@ import {
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { api } from '../api/client.ts';
 import type { Project, Submission, User } from '../api/types.ts';
-import { canUpload } from '../auth/permissions.ts';
+import { canRunChecks, canSeeChecks, canUpload } from '../auth/permissions.ts';
 import { useAuth } from '../auth/useAuth.ts';
 import { ErrorAlert } from '../components/ErrorAlert.tsx';
+import { LatestCheck } from '../components/LatestCheck.tsx';
 import { formatBytes, formatDateTime } from '../components/format.ts';
 import { LoadMoreTable } from '../components/LoadMoreTable.tsx';
 import { useAsync } from '../hooks/useAsync.ts';
@@ -152,11 +153,21 @@ function SubmissionsView({ user, projectId }: { user: User; projectId: string | 
       title: t('submission.state'),
       dataIndex: 'state',
       render: (_: unknown, s: Submission) => (
-        <Tag color={s.state === 'received' ? 'blue' : 'default'} data-testid="submission-state" data-state={s.state}>
-          {s.state === 'received' ? t('submission.state.received') : s.state}
+        <Tag color={stateColor[s.state] ?? 'default'} data-testid="submission-state" data-state={s.state}>
+          {s.state in stateColor ? t(`submission.state.${s.state}` as MessageKey) : s.state}
         </Tag>
       ),
     },
+    ...(canSeeChecks(user)
+      ? [
+          {
+            title: t('submission.check'),
+            dataIndex: 'id',
+            key: 'check',
+            render: (_: unknown, s: Submission) => <LatestCheck submission={s} mayRun={project !== null && canRunChecks(user, project.repositoryId)} />,
+          },
+        ]
+      : []),
     { title: t('submission.submittedBy'), dataIndex: 'submittedBy' },
     {
       title: t('submission.createdAt'),
@@ -272,6 +283,9 @@ function SubmissionsView({ user, projectId }: { user: User; projectId: string | 
     </Flex>
   );
 }
+
+/** A submission's state: 已接收 → 检测中 → 已检测 (or 已拒收), then 已接收入馆. */
+const stateColor: Record<string, string> = { received: 'blue', checking: 'processing', checked: 'cyan', rejected: 'red', accepted: 'green' };
 
 const statusColor: Record<UploadItem['status'], string> = {
   idle: 'default',

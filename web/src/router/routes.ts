@@ -1,5 +1,5 @@
 // A tiny hash router: `#/login`, `#/browse`, `#/repositories/:id`, `#/projects/:id`,
-// `#/unit-projects/:id`, `#/volumes/:id`, `#/storage`, `#/submissions` and `#/submissions/:projectId`.
+// `#/unit-projects/:id`, `#/volumes/:id`, `#/storage`, `#/submissions`, `#/submissions/:projectId` and `#/checks/:id`.
 
 export type Route =
   | { name: 'root' }
@@ -11,20 +11,25 @@ export type Route =
   | { name: 'project'; id: string }
   | { name: 'unitProject'; id: string }
   | { name: 'volume'; id: string }
+  | { name: 'check'; id: string }
   | { name: 'notFound'; path: string };
 
-const byId: Record<string, 'repository' | 'project' | 'unitProject' | 'volume'> = {
+type ById = 'repository' | 'project' | 'unitProject' | 'volume' | 'check';
+
+const byId: Record<string, ById> = {
   repositories: 'repository',
   projects: 'project',
   'unit-projects': 'unitProject',
   volumes: 'volume',
+  checks: 'check',
 };
 
-const segmentOf: Record<'repository' | 'project' | 'unitProject' | 'volume', string> = {
+const segmentOf: Record<ById, string> = {
   repository: 'repositories',
   project: 'projects',
   unitProject: 'unit-projects',
   volume: 'volumes',
+  check: 'checks',
 };
 
 export function parseHash(hash: string): Route {

@@ -1,0 +1,16 @@
+/** Worker thread of the file pool: inspects one file per message (inspect-file.ts) and replies with its facts. */
+import { parentPort } from 'node:worker_threads';
+import { inspectFile, type InspectTask } from './inspect-file.ts';
+
+const port = parentPort!;
+port.on('message', (t: InspectTask) => {
+  port.postMessage({ id: t.id, started: true });
+  inspectFile(t).then(
+    (facts) => port.postMessage({ id: t.id, facts }),
+    (err: Error) =>
+      port.postMessage({
+        id: t.id,
+        facts: { path: t.path, exists: true, size: 0, digests: {}, format: 'unknown', mime: 'application/octet-stream', signatures: [], ms: 0, error: { code: 'crash', message: { zh: `校验程序出错：${err.message}`, en: `the validator failed: ${err.message}` } } },
+      }),
+  );
+});
