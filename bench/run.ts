@@ -22,6 +22,7 @@ import { startEmbeddedPostgres } from '../src/platform/embedded-postgres.ts';
 import { migrate } from '../src/platform/migrate.ts';
 import { childEnv } from '../src/platform/testing/cli.ts';
 import { benchPackages } from './packages.ts';
+import { benchChecks } from './checks.ts';
 import { benchPreservation } from './preservation.ts';
 
 const rows: string[] = [];
@@ -140,7 +141,7 @@ async function benchChain(): Promise<void> {
 
 const cpu = cpus()[0]?.model ?? 'unknown CPU';
 process.stdout.write(`Machine: ${cpus().length} × ${cpu}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}, ${new Date().toISOString().slice(0, 10)}\n\n`);
-const only = process.env.BENCH_ONLY ?? 'all'; // all | foundation | preservation | packages
+const only = process.env.BENCH_ONLY ?? 'all'; // all | foundation | preservation | packages | checks
 if (only === 'all' || only === 'foundation') {
   const keep = await benchStartup();
   await benchApi(Number(keep.split('|')[1]));
@@ -150,4 +151,5 @@ if (only === 'all' || only === 'foundation') {
 }
 if (only === 'all' || only === 'preservation') await benchPreservation(row);
 if (only === 'all' || only === 'packages') await benchPackages(row);
+if (only === 'all' || only === 'checks') await benchChecks(row);
 process.stdout.write(`| what | measured | compared with |\n|---|---|---|\n${rows.join('\n')}\n`);

@@ -66,6 +66,7 @@ export async function openRuntime(config: Config, role: Role, log: (m: string) =
       config, db, store, preservation, uploads, jobs, checks, role, embedded,
       async close() {
         await jobs.stop().catch(() => undefined);
+        await checks.close().catch(() => undefined);
         await db.close().catch(() => undefined);
         await embedded?.stop();
       },

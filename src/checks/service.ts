@@ -16,6 +16,7 @@ import { itemDef } from './registry/items.ts';
 import { DEFAULT_SCHEME, parseScheme, type CheckScheme, type CheckSchemeBody } from './scheme/scheme.ts';
 import type { FileFacts } from './engine/facts.ts';
 import { runCheck, type Progress, type VirusScanner } from './engine/run.ts';
+import { createFilePool, type FilePool } from './engine/file-pool.ts';
 
 /** A refused request about checks (HTTP status, stable code `check.*`, bilingual message). */
 export class CheckError extends AppError {
@@ -51,7 +52,16 @@ export type ChecksDeps = {
 };
 
 export class Checks {
+  /** One worker pool for every run of this process, started on first use: its workers stay loaded. */
+  private pool: FilePool | undefined;
+
   constructor(private readonly deps: ChecksDeps) {}
+
+  async close(): Promise<void> {
+    const p = this.pool;
+    this.pool = undefined;
+    await p?.close();
+  }
 
   /** The file of a stored object (previews). */
   contentPath(storageKey: string): string {
@@ -150,7 +160,7 @@ export class Checks {
       };
       let lastProgress = 0;
       const report = await runCheck({
-        stage: run.stage, scheme, root: target.locate, pkg: target.pkg, target: target.target, existing: await this.existingKeys(run.repository_id, target.pkg, run.volume_id),
+        stage: run.stage, scheme, root: target.locate, pkg: target.pkg, pool: (this.pool ??= createFilePool({ timeoutMs: scheme.params.fileTimeoutMs, ...(this.deps.workers ? { workers: this.deps.workers } : {}) })), target: target.target, existing: await this.existingKeys(run.repository_id, target.pkg, run.volume_id),
         registered: target.pkg.registered, database: { ok: true }, virus: await this.deps.scanner(), done, carrier: false,
         ...(prev ? { previousEnvironment: prev.environment } : {}),
         onFile: async (f) => {

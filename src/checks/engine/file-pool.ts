@@ -11,7 +11,8 @@ import type { FileFacts } from './facts.ts';
 import { inspectFile, type InspectTask } from './inspect-file.ts';
 
 export type PoolOptions = { workers?: number; timeoutMs: number; heapMb?: number; inline?: boolean };
-export type FilePool = { inspect(task: Omit<InspectTask, 'id'>): Promise<FileFacts>; close(): Promise<void>; readonly workers: number };
+/** `timeoutMs` per call overrides the pool's (a long-lived pool serves runs of different schemes). */
+export type FilePool = { inspect(task: Omit<InspectTask, 'id'>, timeoutMs?: number): Promise<FileFacts>; close(): Promise<void>; readonly workers: number };
 
 function workerScript(): { url: URL; execArgv: string[] } {
   const ts = new URL(import.meta.url).pathname.endsWith('.ts');
@@ -24,7 +25,7 @@ const failed = (t: Omit<InspectTask, 'id'>, code: 'timeout' | 'memory' | 'crash'
 
 const STARTUP_MS = 60_000;
 
-type Slot = { worker: Worker; busy?: { id: number; task: Omit<InspectTask, 'id'>; resolve: (f: FileFacts) => void; timer: NodeJS.Timeout; t0: number } };
+type Slot = { worker: Worker; busy?: { id: number; task: Omit<InspectTask, 'id'>; resolve: (f: FileFacts) => void; timer: NodeJS.Timeout; t0: number; timeoutMs: number } };
 
 export function createFilePool(opts: PoolOptions): FilePool {
   if (opts.inline) {
@@ -38,7 +39,7 @@ export function createFilePool(opts: PoolOptions): FilePool {
   const { url, execArgv } = workerScript();
   const heapMb = opts.heapMb ?? 768;
   const slots: Slot[] = [];
-  const queue: { task: Omit<InspectTask, 'id'>; resolve: (f: FileFacts) => void }[] = [];
+  const queue: { task: Omit<InspectTask, 'id'>; resolve: (f: FileFacts) => void; timeoutMs: number }[] = [];
   let nextId = 1;
   let closing = false;
 
@@ -51,7 +52,7 @@ export function createFilePool(opts: PoolOptions): FilePool {
       if ('started' in m) {
         // The file's time starts when the worker has it (a fresh worker first loads its code).
         b.t0 = performance.now();
-        b.timer = setTimeout(() => expire(slot, m.id), opts.timeoutMs);
+        b.timer = setTimeout(() => expire(slot, m.id), b.timeoutMs);
         return;
       }
       slot.busy = undefined;
@@ -91,7 +92,7 @@ export function createFilePool(opts: PoolOptions): FilePool {
     const b = slot.busy;
     if (!b || b.id !== id) return;
     slot.busy = undefined;
-    b.resolve(failed(b.task, 'timeout', `校验超时（${opts.timeoutMs} ms），文件可能构造异常`, `validation took longer than ${opts.timeoutMs} ms: the file may be malformed`, performance.now() - b.t0));
+    b.resolve(failed(b.task, 'timeout', `校验超时（${b.timeoutMs} ms），文件可能构造异常`, `validation took longer than ${b.timeoutMs} ms: the file may be malformed`, performance.now() - b.t0));
     void slot.worker.terminate(); // 'exit' replaces it
   };
 
@@ -102,17 +103,17 @@ export function createFilePool(opts: PoolOptions): FilePool {
       const id = nextId++;
       const t0 = performance.now();
       // Until the worker says it started the file, only a generous start-up bound applies.
-      const timer = setTimeout(() => expire(slot, id), Math.max(opts.timeoutMs, STARTUP_MS));
-      slot.busy = { id, task: q.task, resolve: q.resolve, timer, t0 };
+      const timer = setTimeout(() => expire(slot, id), Math.max(q.timeoutMs, STARTUP_MS));
+      slot.busy = { id, task: q.task, resolve: q.resolve, timer, t0, timeoutMs: q.timeoutMs };
       slot.worker.postMessage({ id, ...q.task } satisfies InspectTask);
     }
   };
 
   return {
     workers: n,
-    inspect(task) {
+    inspect(task, timeoutMs = opts.timeoutMs) {
       return new Promise<FileFacts>((resolve) => {
-        queue.push({ task, resolve });
+        queue.push({ task, resolve, timeoutMs });
         next();
       });
     },

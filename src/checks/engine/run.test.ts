@@ -14,7 +14,7 @@ import { readDanganBag } from '../../packages/index.ts';
 import { eicar, startClamd } from '../virus/testing.ts';
 import { ClamdScanner } from '../virus/index.ts';
 import type { CheckReport, CheckResult } from '../model.ts';
-import { DEFAULT_SCHEME } from '../scheme/scheme.ts';
+import { DEFAULT_SCHEME, parseScheme } from '../scheme/scheme.ts';
 import { createFilePool } from './file-pool.ts';
 import { runCheck, type VirusScanner } from './run.ts';
 
@@ -113,9 +113,12 @@ test('a validator past its time limit is cut off: the file gets a precise failur
     source: { format: 'api' as const }, units: [], volumes: [], unclaimed: [], problems: [],
     records: ['a.pdf', 'b.txt'].map((p, i) => ({ key: String(i + 1), volumeKey: '', seq: i + 1, title: p, files: [{ path: p, size: 0, declared: {} }] })),
   };
-  const pool = createFilePool({ workers: 1, timeoutMs: 150 });
+  const pool = createFilePool({ workers: 1, timeoutMs: 30_000 });
+  const scheme = parseScheme({ name: 'short limit', params: { fileTimeoutMs: 150 } }, { id: 's', version: 2 });
+  assert.ok(scheme.ok);
   try {
-    const r = await runCheck({ stage: 'GD', scheme: DEFAULT_SCHEME, root: big, pkg, target: { kind: 'package', name: 'slow' }, pool });
+    // The scheme's limit applies, whatever the pool was made with (a long-lived pool serves many schemes).
+    const r = await runCheck({ stage: 'GD', scheme: scheme.scheme, root: big, pkg, target: { kind: 'package', name: 'slow' }, pool });
     const a = r.items.filter((i) => i.code === 'GD-3-3' && i.subject === 'a.pdf');
     assert.equal(a[0]?.outcome, 'fail', JSON.stringify(a));
     assert.match(a[0]!.message.en, /did not finish: validation took longer than 150 ms/);

@@ -96,7 +96,7 @@ export async function runCheck(input: RunInput): Promise<CheckReport> {
     const lane = async () => {
       while (next < todo.length) {
         const path = todo[next++]!;
-        const f = await pool.inspect({ abs: locate(path)!, path, algorithms: [...declaredAlgs], maxFileBytes: params.maxFileBytes, validate: !input.fixityOnly });
+        const f = await pool.inspect({ abs: locate(path)!, path, algorithms: [...declaredAlgs], maxFileBytes: params.maxFileBytes, validate: !input.fixityOnly }, params.fileTimeoutMs);
         facts.set(path, f);
         readBytes += f.size;
         progress.done++;

@@ -19,6 +19,11 @@
  */
 import { open, type FileHandle } from 'node:fs/promises';
 import sharp from 'sharp';
+
+// One file at a time per worker thread, one libvips thread each: the engine's pool already uses every
+// core, and libvips' own pool on top only adds contention. No operation cache: every file is read once.
+sharp.concurrency(1);
+sharp.cache(false);
 import { detectFormatOfBuffer, HEAD_BYTES } from '../identify.ts';
 import type { FormatId, FormatProblem, InspectionBase } from '../model.ts';
 import { bufferSource, readIfd, readTiff, readTiffHeader, TiffError, type ByteSource, type TiffPage } from './tiff.ts';
@@ -376,11 +381,17 @@ async function withTimeout<T>(work: Promise<T>, d: Deadline): Promise<T> {
   }
 }
 
-/** Decodes every pixel (streamed) with libvips; warnings-level failure retried at 'error' level. */
+/**
+ * Decodes every pixel (streamed) with libvips; warnings-level failure retried at 'error' level. The image
+ * is decoded to an eighth of its width with nearest-neighbour sampling: every byte of the compressed data
+ * is still read and decoded (a truncated or corrupt stream fails), JPEG uses libjpeg's DCT scaling, and no
+ * full-size statistics are computed — three to four times faster than `stats()` on scans.
+ */
 async function decodeOne(input: string | Buffer, page: number | undefined, maxPixels: number, d: Deadline): Promise<{ ok: true; warning?: string } | { ok: false; error: string }> {
-  const run = (failOn: 'warning' | 'error') => {
-    const s = sharp(input, { failOn, limitInputPixels: maxPixels, ...(page !== undefined ? { page, pages: 1 } : {}) });
-    return withTimeout(s.timeout({ seconds: Math.max(1, Math.ceil(remaining(d) / 1000)) }).stats(), d);
+  const run = async (failOn: 'warning' | 'error') => {
+    const s = sharp(input, { failOn, limitInputPixels: maxPixels, sequentialRead: true, ...(page !== undefined ? { page, pages: 1 } : {}) });
+    const width = (await withTimeout(s.clone().metadata(), d)).width ?? 8;
+    return withTimeout(s.timeout({ seconds: Math.max(1, Math.ceil(remaining(d) / 1000)) }).resize({ width: Math.max(1, Math.ceil(width / 8)), kernel: 'nearest', fastShrinkOnLoad: true }).raw().toBuffer(), d);
   };
   try {
     await run('warning');

@@ -8,7 +8,7 @@
  * Does not: build or check a certificate chain, revocation (CRL/OCSP), key usage or policies — so the
  * trust of a signer is always reported separately (`Trust`, 'unknown' without a trust list).
  */
-import { sm2 } from 'sm-crypto-v2';
+import { sm2Verify as sm2VerifyFast } from '../sm2/verify.ts';
 import * as asn1js from 'asn1js';
 import * as pkijs from 'pkijs';
 import type { CertificateInfo } from '../model.ts';
@@ -84,7 +84,7 @@ export function verifySm2(message: Uint8Array, signature: Uint8Array, publicKey:
   const rs = signatureRS(signature);
   if (!rs) return { ok: false };
   try {
-    return { ok: sm2.doVerifySignature(message, rs.hex, publicKey, { hash: true, der: false, userId: SM2_DEFAULT_USER_ID }), encoding: rs.encoding };
+    return { ok: sm2VerifyFast(message, rs.hex, publicKey, SM2_DEFAULT_USER_ID), encoding: rs.encoding };
   } catch {
     return { ok: false, encoding: rs.encoding };
   }

@@ -12,7 +12,7 @@
 import { createHash, createPublicKey, publicDecrypt, verify as cryptoVerify, constants as cryptoConstants, type KeyObject } from 'node:crypto';
 import * as asn1js from 'asn1js';
 import * as pkijs from 'pkijs';
-import { sm2 } from 'sm-crypto-v2';
+import { signatureRsHex, sm2Verify as sm2VerifyFast } from '../sm2/verify.ts';
 import type { CertificateInfo, FormatProblem } from '../model.ts';
 
 export const OID = {
@@ -304,9 +304,8 @@ function pssParams(alg: pkijs.AlgorithmIdentifier): { hash: string; salt: number
 
 /** SM2 with SM3 and the default user ID; DER or raw r‖s (64 bytes) signatures. */
 export function sm2Verify(data: Buffer, sig: Buffer, publicKeyHex: string): boolean {
-  const msg = new Uint8Array(data);
-  if (sig.length === 64) return sm2.doVerifySignature(msg, sig.toString('hex'), publicKeyHex, { hash: true, der: false });
-  return sm2.doVerifySignature(msg, sig.toString('hex'), publicKeyHex, { hash: true, der: true });
+  const rs = signatureRsHex(sig);
+  return rs !== undefined && sm2VerifyFast(data, rs, publicKeyHex);
 }
 
 export function digestBuffer(name: string, data: Buffer): Buffer {

@@ -28,7 +28,9 @@ export async function renderFirstPage(path: string, opts: { maxWidth?: number; t
     const ctx = canvas.getContext('2d');
     ctx.fillStyle = '#ffffff';
     ctx.fillRect(0, 0, w, h);
-    const task = page.render({ canvas: canvas as unknown as HTMLCanvasElement, canvasContext: ctx as unknown as CanvasRenderingContext2D, viewport: vp });
+    type RenderParams = Parameters<typeof page.render>[0];
+    // @napi-rs/canvas stands in for the DOM canvas pdf.js is typed against.
+    const task = page.render({ canvas: canvas as unknown as RenderParams['canvas'], canvasContext: ctx as unknown as RenderParams['canvasContext'], viewport: vp });
     try {
       await withDeadline(task.promise, deadline);
     } catch (e) {
