@@ -156,6 +156,12 @@ test('manual tasks: outcome, note and an evidence file; when every blocking task
   assert.ok(tasks.length >= 5);
   const ev = await fetch(`${srv.baseUrl}/api/check-tasks/${tasks[0]!.id}/evidence?name=${encodeURIComponent('载体照片.jpg')}`, { method: 'POST', body: new Uint8Array(Buffer.from('photo bytes')), headers: { 'content-type': 'application/octet-stream', cookie: archivist.cookie ?? '' } });
   assert.equal(ev.status, 201, await ev.clone().text());
+  const back = await fetch(`${srv.baseUrl}/api/check-tasks/${tasks[0]!.id}/evidence/0`, { headers: { cookie: archivist.cookie ?? '' } });
+  assert.equal(back.status, 200);
+  assert.equal(Buffer.from(await back.arrayBuffer()).toString(), 'photo bytes');
+  assert.match(back.headers.get('content-disposition') ?? '', /UTF-8''%E8%BD%BD%E4%BD%93/);
+  assert.equal((await archivist.get(`/api/check-tasks/${tasks[0]!.id}/evidence/1`)).status, 404);
+  assert.equal((await viewer.get(`/api/check-tasks/${tasks[0]!.id}/evidence/0`)).status, 403);
   let last;
   for (const t of tasks) {
     last = await archivist.post(`/api/check-tasks/${t.id}`, { outcome: 'pass', note: `已人工核对 ${t.code}` });

@@ -204,6 +204,22 @@ export async function checkRoutes(app: App, db: Db, checks: Checks, opts: { pdf:
     return reply.status(201).send(ev);
   });
 
+  app.get('/api/check-tasks/:id/evidence/:n', {
+    config: { policy: 'checks:read' },
+    schema: { tags, summary: '下载检测证据 / download the n-th evidence file of a task', params: z.object({ id: z.uuid(), n: z.coerce.number().int().min(0).max(1000) }) },
+  }, async (req, reply) => {
+    const t = await checks.taskRun(req.params.id);
+    if (!t) throw new AppError(404, 'check.task_not_found', { zh: '检测任务不存在', en: 'no such task' });
+    await visibleRun(req.actor, t.runId);
+    const ev = (await checks.tasks(t.runId)).find((x) => x.id === req.params.id)?.evidence?.[req.params.n];
+    if (!ev) throw new AppError(404, 'check.evidence_not_found', { zh: '证据文件不存在', en: 'no such evidence file' });
+    return reply
+      .type('application/octet-stream')
+      .header('content-disposition', `attachment; filename*=UTF-8''${encodeURIComponent(ev.fileName)}`)
+      .header('content-length', String(ev.size))
+      .send(checks.openContent(ev.storageKey));
+  });
+
   app.get('/api/repositories/:id/check-scheme', {
     config: { policy: 'checks:read' },
     schema: { tags, summary: '检测方案 / the repository\'s current check scheme (or the shipped default)', params: Id },

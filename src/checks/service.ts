@@ -63,6 +63,11 @@ export class Checks {
     await p?.close();
   }
 
+  /** A stored object's bytes, streamed (evidence downloads). */
+  openContent(storageKey: string): Readable {
+    return this.deps.content.read(storageKey);
+  }
+
   /** The file of a stored object (previews). */
   contentPath(storageKey: string): string {
     return this.deps.content.pathOf(storageKey);

@@ -597,7 +597,7 @@ function TaskCard({
                 children: task.outcome ? <OutcomeTag outcome={task.outcome} testId="task-outcome" /> : t('common.none'),
               },
               { key: 'note', label: t('check.task.note'), children: <span data-testid="task-note" style={{ whiteSpace: 'pre-wrap' }}>{task.note || t('common.none')}</span> },
-              { key: 'evidence', label: t('check.task.evidence'), children: <EvidenceList files={evidence} /> },
+              { key: 'evidence', label: t('check.task.evidence'), children: <EvidenceList files={evidence} taskId={task.id} /> },
               {
                 key: 'done',
                 label: t('check.task.completed'),
@@ -611,14 +611,17 @@ function TaskCard({
   );
 }
 
-function EvidenceList({ files }: { files: CheckEvidenceFile[] }) {
+function EvidenceList({ files, taskId }: { files: CheckEvidenceFile[]; taskId?: string | undefined }) {
   const { t } = useI18n();
   if (files.length === 0) return <span data-testid="task-evidence">{t('common.none')}</span>;
   return (
     <Flex vertical gap={2} data-testid="task-evidence">
       {files.map((f) => (
         <span key={f.storageKey} data-testid="task-evidence-file">
-          {f.fileName} <Typography.Text type="secondary">({formatBytes(f.size)})</Typography.Text>
+          {taskId ? (
+            <a href={`/api/check-tasks/${taskId}/evidence/${files.indexOf(f)}`} download={f.fileName} data-testid="task-evidence-link">{f.fileName}</a>
+          ) : f.fileName}{' '}
+          <Typography.Text type="secondary">({formatBytes(f.size)})</Typography.Text>
         </span>
       ))}
     </Flex>
