@@ -5,8 +5,8 @@
  * resumes from the facts it had committed; a volume in custody gets a BC check.
  */
 import assert from 'node:assert/strict';
-import { mkdir, readdir, readFile, rm } from 'node:fs/promises';
-import { join, relative } from 'node:path';
+import { mkdir, rm } from 'node:fs/promises';
+import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { TestClient } from '../platform/testing/http.ts';
 import { startTestServer, type TestServer } from '../platform/testing/server.ts';
@@ -15,6 +15,7 @@ import { goodFill, makeSource, tempDir, writeCatalog, PROJECT } from '../package
 import { writeZip } from '../packages/unpack/test-fixtures.ts';
 import type { CheckReport } from './model.ts';
 import { PDFDocument, StandardFonts } from 'pdf-lib';
+import { submitFile, zipDir } from '../packages/ingest/testing.ts';
 
 let srv: TestServer;
 let submitter: TestClient;
@@ -23,8 +24,6 @@ let viewer: TestClient;
 let projectId: string;
 let projectCode: string;
 let work: string;
-const b64 = (s: string) => Buffer.from(s, 'utf8').toString('base64');
-const TUS = { 'tus-resumable': '1.0.0' };
 /** A small real one-page PDF with text (pdf-lib writes a proper xref and trailer). */
 async function PDF(text: string): Promise<Buffer> {
   const doc = await PDFDocument.create();
@@ -48,26 +47,8 @@ after(async () => {
   await rm(work, { recursive: true, force: true });
 });
 
-async function submit(file: string): Promise<string> {
-  const body = await readFile(file);
-  const c = await submitter.req('POST', '/api/uploads', undefined, { ...TUS, 'upload-length': String(body.length), 'upload-metadata': `filename ${b64(file.split('/').pop()!)},projectId ${b64(projectId)}` });
-  assert.equal(c.status, 201, c.text);
-  const r = await fetch(`${srv.baseUrl}${c.headers.get('location')}`, { method: 'PATCH', body: new Uint8Array(body), headers: { ...TUS, 'upload-offset': '0', 'content-type': 'application/offset+octet-stream', cookie: submitter.cookie ?? '' } });
-  assert.equal(r.status, 204);
-  return r.headers.get('x-dangan-submission')!;
-}
+const submit = (file: string) => submitFile(srv.baseUrl, submitter, projectId, file);
 
-async function zipDir(dir: string, out: string, edit?: (name: string, data: Buffer) => Buffer | undefined): Promise<string> {
-  const specs = [];
-  for (const e of await readdir(dir, { withFileTypes: true, recursive: true })) {
-    if (!e.isFile()) continue;
-    const name = relative(dir, join(e.parentPath, e.name));
-    const data = await readFile(join(dir, name));
-    const changed = edit ? edit(name, data) : data;
-    if (changed) specs.push({ name, data: changed, method: 8 });
-  }
-  return writeZip(out, specs);
-}
 
 async function danganPackage(name: string, files: Record<string, Buffer | string>): Promise<string> {
   const src = join(work, `${name}-src`);

@@ -1,21 +1,20 @@
 /** A submitted package, end to end: tus upload → ingest job → submission items, or a rejection with every problem. */
 import assert from 'node:assert/strict';
 import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
-import { join, relative } from 'node:path';
+import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { TestClient } from '../../platform/testing/http.ts';
 import { startTestServer, type TestServer } from '../../platform/testing/server.ts';
 import { packFolder } from '../pack/index.ts';
 import { goodFill, makeSource, tempDir, writeCatalog, PROJECT } from '../pack/test-fixtures.ts';
 import { writeZip, zeroBody } from '../unpack/test-fixtures.ts';
+import { submitFile, zipDir } from './testing.ts';
 
 let srv: TestServer;
 let submitter: TestClient;
 let projectId: string;
 let projectCode: string;
 let work: string;
-const b64 = (s: string) => Buffer.from(s, 'utf8').toString('base64');
-const TUS = { 'tus-resumable': '1.0.0' };
 
 before(async () => {
   srv = await startTestServer({ web: false });
@@ -31,14 +30,7 @@ after(async () => {
 });
 
 /** Uploads a file in one PATCH and returns the submission id. */
-async function submit(file: string): Promise<string> {
-  const body = await readFile(file);
-  const c = await submitter.req('POST', '/api/uploads', undefined, { ...TUS, 'upload-length': String(body.length), 'upload-metadata': `filename ${b64(file.split('/').pop()!)},projectId ${b64(projectId)}` });
-  assert.equal(c.status, 201, c.text);
-  const r = await fetch(`${srv.baseUrl}${c.headers.get('location')}`, { method: 'PATCH', body: new Uint8Array(body), headers: { ...TUS, 'upload-offset': '0', 'content-type': 'application/offset+octet-stream', cookie: submitter.cookie ?? '' } });
-  assert.equal(r.status, 204);
-  return r.headers.get('x-dangan-submission')!;
-}
+const submit = (file: string) => submitFile(srv.baseUrl, submitter, projectId, file);
 
 /** After unpacking, the automatic GD check moves a received submission on to checking and checked. */
 const unpacked = (state: string) => (['received', 'checking', 'checked'].includes(state) ? 'received' : state);
@@ -54,17 +46,6 @@ async function outcome(id: string): Promise<{ state: string; problems: { code: s
   throw new Error('ingest did not finish');
 }
 
-async function zipDir(dir: string, out: string, edit?: (name: string, data: Buffer) => Buffer | undefined): Promise<string> {
-  const specs = [];
-  for (const e of await readdir(dir, { withFileTypes: true, recursive: true })) {
-    if (!e.isFile()) continue;
-    const name = relative(dir, join(e.parentPath, e.name));
-    const data = await readFile(join(dir, name));
-    const changed = edit ? edit(name, data) : data;
-    if (changed) specs.push({ name, data: changed, method: 8 });
-  }
-  return writeZip(out, specs);
-}
 
 async function danganPackage(name: string): Promise<string> {
   const src = join(work, `${name}-src`);

@@ -14,6 +14,7 @@ import { open, type FileHandle } from 'node:fs/promises';
 import { parseFile } from 'music-metadata';
 import { detectFormatOfBuffer, HEAD_BYTES } from '../identify.ts';
 import type { FormatId, FormatProblem, InspectionBase } from '../model.ts';
+import { withTimeout } from '../deadline.ts';
 
 export type AvInspection = InspectionBase & {
   format: FormatId;
@@ -89,14 +90,6 @@ async function checkBmff(fh: FileHandle, size: number, problems: FormatProblem[]
   if (!moov) problems.push(p('av-structure', 'error', '没有“moov”盒（无法播放）', 'no "moov" box (not playable)'));
 }
 
-async function withTimeout<T>(work: Promise<T>, ms: number): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  try {
-    return await Promise.race([work, new Promise<never>((_, rej) => { timer = setTimeout(() => rej(new Error(`time limit of ${ms} ms reached`)), ms); })]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
 
 /** Inspects one audio/video file. Never throws; bounded by `timeoutMs`. */
 export async function inspectAv(path: string, options: AvOptions = {}): Promise<AvInspection> {

@@ -13,12 +13,13 @@
  * ('schema-not-run'); cancel the libxml2 worker on timeout (the result is abandoned, the worker ends by itself).
  * Never throws.
  */
-import { readFile, stat } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { XMLValidator } from 'fast-xml-parser';
 import { validateXML } from 'xmllint-wasm';
 import { loadXml } from '../../../packages/index.ts';
 import type { FormatProblem, InspectionBase } from '../model.ts';
+import { withTimeout } from '../deadline.ts';
 
 export type XmlInspection = InspectionBase & {
   root?: string;
@@ -113,14 +114,6 @@ async function loadSchemaSet(mainPath: string): Promise<SchemaSet> {
   return { main, files, unresolved: [...new Set(unresolved)] };
 }
 
-async function withTimeout<T>(work: Promise<T>, ms: number): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  try {
-    return await Promise.race([work, new Promise<never>((_, rej) => { timer = setTimeout(() => rej(new Error(`time limit of ${ms} ms reached`)), ms); })]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
 
 /** Inspects one XML file; validates it against `schema` when given. Never throws. */
 export async function inspectXml(path: string, options: XmlOptions = {}): Promise<XmlInspection> {
