@@ -427,6 +427,7 @@ export async function inspectImage(path: string, options: ImageOptions = {}): Pr
     return r;
   };
   let fh: FileHandle | undefined;
+  let headerWork: Promise<unknown> | undefined;
   try {
     fh = await open(path, 'r');
     const size = (await fh.stat()).size;
@@ -435,11 +436,13 @@ export async function inspectImage(path: string, options: ImageOptions = {}): Pr
     const format = detectFormatOfBuffer(head, { size }).format;
     let h: Header;
     try {
-      if (format === 'tiff') h = await withTimeout(tiffHeader(src, problems), deadline);
-      else if (format === 'jpeg') h = await withTimeout(jpegHeader(src, problems), deadline);
-      else if (format === 'png') h = await withTimeout(pngHeader(src, problems), deadline);
+      // A header read abandoned at the deadline still holds the file: `finally` waits for it before closing.
+      const track = (w: Promise<Header>) => ((headerWork = w.catch(() => undefined)), withTimeout(w, deadline));
+      if (format === 'tiff') h = await track(tiffHeader(src, problems));
+      else if (format === 'jpeg') h = await track(jpegHeader(src, problems));
+      else if (format === 'png') h = await track(pngHeader(src, problems));
       else if (format === 'bmp') h = bmpHeader(head, problems);
-      else if (format === 'gif' || format === 'jp2') h = await withTimeout(otherHeader(path, problems), deadline);
+      else if (format === 'gif' || format === 'jp2') h = await track(otherHeader(path, problems));
       else {
         problems.push(p('image-format-unsupported', 'error', `不是可检测的图像格式（识别为 ${format}）`, `not an image format this inspector reads (identified as ${format})`));
         return result({ format }, false, 0);
@@ -489,6 +492,7 @@ export async function inspectImage(path: string, options: ImageOptions = {}): Pr
     problems.push(p('image-unreadable', 'error', `无法读取图像：${(e as Error).message}`, `cannot read the image: ${(e as Error).message}`));
     return result({ format: 'unknown' }, false, 0);
   } finally {
+    await headerWork;
     await fh?.close().catch(() => undefined);
   }
 }
